@@ -1,0 +1,21 @@
+// Node entry: the undici transport by default (fast path), ky when a custom `fetch` is given.
+import { type ModelwireClient, createClientWith } from './client.js';
+import type { ClientOptions } from './options.js';
+import { kyTransport } from './transport/ky-transport.js';
+import { undiciTransport } from './transport/undici-transport.js';
+
+export * from './public.js';
+export { undiciTransport };
+
+/**
+ * Creates a modelwire client (Node: undici transport unless you pass `fetch` or `transport`).
+ *
+ * @example
+ * import { createClient } from '@modelwire/client';
+ * const client = createClient({ baseUrl: 'http://127.0.0.1:4010/v1', auth: { token: 't-alice' } });
+ * const p = await client.predict('fraud-score', { amount: 120, country: 'FR', card_present: false });
+ * console.log(p.result.label, p.confidence, p.requestId);
+ */
+export function createClient(options: ClientOptions): ModelwireClient {
+  return createClientWith(options, (o) => (o.fetch ? kyTransport(o.fetch) : undiciTransport()));
+}

@@ -1,0 +1,52 @@
+import type { ModelwireEvent } from '../events.js';
+
+/** How a fallback answer came about. */
+export interface FallbackInfo {
+  from: string;
+  to: string;
+  reason: 'circuit_open' | 'retries_exhausted';
+}
+
+/** A parsed success envelope plus what the pipeline learned on the way. */
+export interface Answer {
+  // biome-ignore lint/suspicious/noExplicitAny: the envelope's shape depends on the operation
+  envelope: any;
+  /** Size of the raw body, used as the cache entry's size. */
+  bytes: number;
+  /** Version header echoed by the server, when any. */
+  servedVersion: string | undefined;
+  cached: boolean;
+  stale: boolean;
+  fallback: FallbackInfo | undefined;
+  attempts: number;
+}
+
+/** Everything the stages of one logical call share. Stages copy it (never mutate) to change it. */
+export interface CallContext {
+  operation: string;
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Path below baseUrl for a given model (the fallback swaps the model). */
+  path: (model: string) => string;
+  model: string | undefined;
+  version: string | undefined;
+  /** The JSON body for a given model/context, when the method has one. */
+  body: ((ctx: CallContext) => unknown) | undefined;
+  requestId: string;
+  idempotencyKey: string | undefined;
+  traceId: string;
+  traceFlags: string;
+  /** Cache/coalescing key, when the operation is cacheable. */
+  cacheKey: string | undefined;
+  useCache: boolean;
+  signal: AbortSignal | undefined;
+  deadlineAt: number;
+  /** True when the caller set its own deadline (coalesced callers then time out on their own). */
+  perCallDeadline: boolean;
+  timeoutMs: number;
+  /** HTTP attempts made so far for the logical call (shared across retries and fallback). */
+  counter: { attempts: number };
+  emit: (event: ModelwireEvent) => void;
+}
+
+/** A pipeline stage: does its job around `next` (the rest of the pipeline). */
+export type Stage = (ctx: CallContext, next: (ctx: CallContext) => Promise<Answer>) => Promise<Answer>;

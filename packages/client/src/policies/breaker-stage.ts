@@ -1,0 +1,58 @@
+import type { Clock } from '../clock.js';
+import { CircuitOpenError } from '../errors/error-classes.js';
+import type { BreakerState } from '../events.js';
+import type { Stage } from '../internal/call-context.js';
+import { ConsecutiveBreaker } from './consecutive-breaker.js';
+import { breakerVerdict } from './failure.js';
+
+/**
+ * One breaker per (model, pinned version), created on first use.
+ *
+ * @example registry.get('fraud-score', undefined).state // 'closed'
+ */
+export class BreakerRegistry {
+  private readonly breakers = new Map<string, ConsecutiveBreaker>();
+
+  constructor(
+    private readonly options: { consecutiveFailures: number; resetTimeoutMs: number },
+    private readonly clock: Clock,
+    private readonly onTransition: (model: string, version: string | null, state: BreakerState) => void,
+  ) {}
+
+  get(model: string, version: string | undefined): ConsecutiveBreaker {
+    const key = `${model}\u0000${version ?? ''}`;
+    let breaker = this.breakers.get(key);
+    if (!breaker) {
+      breaker = new ConsecutiveBreaker(this.options, this.clock, (state) => this.onTransition(model, version ?? null, state));
+      this.breakers.set(key, breaker);
+    }
+    return breaker;
+  }
+}
+
+/**
+ * Stage 5: fails fast with `CircuitOpenError` while the model's breaker is open, and feeds every
+ * attempt's outcome to it (failure predicate in `failure.ts`).
+ *
+ * @example breakerStage(new BreakerRegistry(policy, clock, onTransition))
+ */
+export function breakerStage(registry: BreakerRegistry): Stage {
+  return async (ctx, next) => {
+    if (ctx.model === undefined) return next(ctx);
+    const breaker = registry.get(ctx.model, ctx.version);
+    if (!breaker.tryAcquire()) {
+      throw new CircuitOpenError(
+        `circuit for model ${ctx.model}${ctx.version ? `@${ctx.version}` : ''} is ${breaker.state}: failing fast without calling it`,
+        { code: 'CIRCUIT_OPEN', requestId: ctx.requestId, traceId: ctx.traceId },
+      );
+    }
+    try {
+      const answer = await next(ctx);
+      breaker.onSuccess();
+      return answer;
+    } catch (error) {
+      breaker.onOutcome(breakerVerdict(error));
+      throw error;
+    }
+  };
+}

@@ -1,0 +1,97 @@
+import { AbortedError, DeadlineExceededError } from '../errors/error-classes.js';
+import type { Answer, CallContext, Stage } from '../internal/call-context.js';
+import type { Clock } from '../clock.js';
+
+interface Shared {
+  promise: Promise<Answer>;
+  controller: AbortController;
+  waiters: number;
+  deadlineAt: number;
+}
+
+/**
+ * Stage 2: identical calls in flight share one upstream call. The shared call owns its own
+ * AbortController and the client's deadline: one caller's abort or deadline rejects only that caller,
+ * and the shared call is cancelled only when every caller has left.
+ *
+ * @example coalesceStage(clock, 30_000)
+ */
+export function coalesceStage(clock: Clock, clientDeadlineMs: number): Stage {
+  const inflight = new Map<string, Shared>();
+  return (ctx, next) => {
+    if (!ctx.useCache || ctx.cacheKey === undefined) return next(ctx);
+    const key = ctx.cacheKey;
+    let shared = inflight.get(key);
+    if (shared) {
+      ctx.emit({ type: 'coalesced', model: ctx.model ?? '', requestId: ctx.requestId });
+    } else {
+      const controller = new AbortController();
+      const sharedCtx: CallContext = {
+        ...ctx,
+        signal: controller.signal,
+        deadlineAt: clock.now() + clientDeadlineMs,
+        perCallDeadline: false,
+      };
+      const created: Shared = { promise: next(sharedCtx), controller, waiters: 0, deadlineAt: sharedCtx.deadlineAt };
+      shared = created;
+      inflight.set(key, created);
+      const cleanup = () => {
+        if (inflight.get(key) === created) inflight.delete(key);
+      };
+      created.promise.then(cleanup, cleanup);
+    }
+    return wait(shared, ctx, clock);
+  };
+}
+
+function wait(shared: Shared, ctx: CallContext, clock: Clock): Promise<Answer> {
+  shared.waiters++;
+  const { signal } = ctx;
+  return new Promise<Answer>((resolve, reject) => {
+    let done = false;
+    let cancelTimer = () => {};
+    const leave = (error: unknown) => {
+      if (done) return;
+      done = true;
+      finish();
+      // The last caller to leave cancels the shared call; earlier ones just stop waiting.
+      if (--shared.waiters === 0) shared.controller.abort(error);
+      reject(error);
+    };
+    const onAbort = () =>
+      leave(new AbortedError('the call was aborted by its signal', { code: 'ABORTED', requestId: ctx.requestId, cause: signal?.reason }));
+    const finish = () => {
+      signal?.removeEventListener('abort', onAbort);
+      cancelTimer();
+    };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    // Only a caller with a shorter deadline than the shared call needs a timer of its own.
+    if (ctx.perCallDeadline && ctx.deadlineAt < shared.deadlineAt) {
+      cancelTimer = clock.timer(Math.max(0, ctx.deadlineAt - clock.now()), () =>
+        leave(
+          new DeadlineExceededError('the call\'s deadline passed while waiting for a shared identical call', {
+            code: 'DEADLINE_EXCEEDED',
+            requestId: ctx.requestId,
+          }),
+        ),
+      );
+    }
+    shared.promise.then(
+      (answer) => {
+        if (done) return;
+        done = true;
+        shared.waiters--;
+        finish();
+        resolve(answer);
+      },
+      (error) => {
+        if (done) return;
+        done = true;
+        shared.waiters--;
+        finish();
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,92 @@
+import type { Clock } from '../clock.js';
+import type { BreakerState } from '../events.js';
+import type { BreakerVerdict } from './failure.js';
+
+/**
+ * A circuit breaker that opens after N *consecutive* failures (not a failure rate), lets exactly one
+ * half-open trial through after `resetTimeoutMs`, and ignores outcomes the failure predicate calls
+ * "ignored" — they neither count nor reset the streak, and an ignored trial leaves it half-open.
+ *
+ * Why not opossum: its model is a rolling failure *percentage*, an error excluded by `errorFilter`
+ * counts as a success (a 4xx probe would close a half-open breaker), and its timers are real
+ * `setTimeout`s that tests cannot drive. This is the exact state machine the contract specifies,
+ * with an injected clock (time is read lazily; no timers).
+ *
+ * @example
+ * const breaker = new ConsecutiveBreaker({ consecutiveFailures: 5, resetTimeoutMs: 30_000 }, clock);
+ * if (!breaker.tryAcquire()) throw circuitOpen();
+ * try { const r = await attempt(); breaker.onSuccess(); return r; }
+ * catch (e) { breaker.onOutcome(breakerVerdict(e)); throw e; }
+ */
+export class ConsecutiveBreaker {
+  private streak = 0;
+  private openedAt = 0;
+  private stateValue: BreakerState = 'closed';
+  private trialInFlight = false;
+
+  constructor(
+    private readonly options: { consecutiveFailures: number; resetTimeoutMs: number },
+    private readonly clock: Clock,
+    private readonly onTransition: (state: BreakerState) => void = () => {},
+  ) {}
+
+  /** The current state (an open breaker whose reset time passed reads as half-open). */
+  get state(): BreakerState {
+    if (this.stateValue === 'open' && this.clock.now() - this.openedAt >= this.options.resetTimeoutMs) {
+      this.transition('half-open');
+    }
+    return this.stateValue;
+  }
+
+  /** Failures in a row so far. */
+  get consecutiveFailures(): number {
+    return this.streak;
+  }
+
+  /** Asks to make an attempt: true when closed, or when this is the one half-open trial. */
+  tryAcquire(): boolean {
+    const state = this.state;
+    if (state === 'closed') return true;
+    if (state === 'half-open' && !this.trialInFlight) {
+      this.trialInFlight = true;
+      return true;
+    }
+    return false;
+  }
+
+  /** A 2xx answer: closes a half-open breaker and resets the streak. */
+  onSuccess(): void {
+    this.streak = 0;
+    if (this.stateValue === 'half-open') {
+      this.trialInFlight = false;
+      this.transition('closed');
+    }
+  }
+
+  /** A failed or ignored attempt. */
+  onOutcome(verdict: BreakerVerdict): void {
+    if (verdict === 'ignored') {
+      // An ignored trial proves nothing: stay half-open and let the next call try.
+      if (this.stateValue === 'half-open') this.trialInFlight = false;
+      return;
+    }
+    this.streak++;
+    if (this.stateValue === 'half-open') {
+      this.trialInFlight = false;
+      this.open();
+    } else if (this.stateValue === 'closed' && this.streak >= this.options.consecutiveFailures) {
+      this.open();
+    }
+  }
+
+  private open(): void {
+    this.openedAt = this.clock.now();
+    this.transition('open');
+  }
+
+  private transition(state: BreakerState): void {
+    if (this.stateValue === state) return;
+    this.stateValue = state;
+    this.onTransition(state);
+  }
+}

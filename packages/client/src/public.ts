@@ -1,0 +1,25 @@
+// Everything both entry points export.
+export type { ModelwireClient } from './client.js';
+export { createClientWith } from './client.js';
+export type { AuthOptions, BreakerOptions, CacheOptions, ClientOptions, RetryOptions } from './options.js';
+export type { Clock } from './clock.js';
+export { systemClock } from './clock.js';
+export { ManualClock } from './testing-clock.js';
+export type { BreakerState, ModelwireEvent } from './events.js';
+export { ModelwireError } from './errors/modelwire-error.js';
+export type { ErrorKind, FieldError } from './errors/modelwire-error.js';
+export * from './errors/error-classes.js';
+export { canonicalJson } from './canonical-json.js';
+export { cacheKey, scopeFor } from './cache-key.js';
+export type { CacheKeyParts, ScopeSource } from './cache-key.js';
+export { sha256Hex } from './internal/sha256.js';
+export { parseRetryAfter } from './retry-after.js';
+export { verifyWebhook, signWebhook, WebhookVerificationError } from './webhook.js';
+export type { VerifyWebhookOptions, WebhookFailureReason } from './webhook.js';
+export { redactHeaders } from './redact.js';
+export { kyTransport } from './transport/ky-transport.js';
+export type { HttpRequest, HttpResponse, Transport } from './transport/transport.js';
+export { PIPELINE_ORDER } from './pipeline.js';
+export { DEFAULT_POLICY } from './generated/policy.js';
+export type { FallbackInfo } from './internal/call-context.js';
+export type * from './types.js';

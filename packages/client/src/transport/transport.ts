@@ -1,0 +1,24 @@
+/** One HTTP request as the pipeline's last stage sends it. */
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'DELETE';
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal: AbortSignal;
+}
+
+/** One HTTP answer; header names are lower-case. */
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | undefined>;
+  body: string;
+}
+
+/**
+ * Sends one request. Rejects with the signal's reason when aborted, and with any other error when the
+ * connection fails (the pipeline turns those into `ConnectionError`). HTTP error statuses resolve.
+ *
+ * @example
+ * const transport: Transport = async (req) => ({ status: 200, headers: {}, body: '{}' });
+ */
+export type Transport = (request: HttpRequest) => Promise<HttpResponse>;
