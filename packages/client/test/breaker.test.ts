@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { ConsecutiveBreaker } from '../src/policies/consecutive-breaker.js';
+import { ManualClock } from '../src/testing-clock.js';
+
+function setup() {
+  const clock = new ManualClock();
+  const transitions: string[] = [];
+  const breaker = new ConsecutiveBreaker({ consecutiveFailures: 5, resetTimeoutMs: 30_000 }, clock, (s) => transitions.push(s));
+  return { clock, breaker, transitions };
+}
+
+describe('ConsecutiveBreaker', () => {
+  it('opens at exactly 5 consecutive failures', () => {
+    const { breaker } = setup();
+    for (let i = 0; i < 4; i++) breaker.onOutcome('failure');
+    expect(breaker.state).toBe('closed');
+    breaker.onOutcome('failure');
+    expect(breaker.state).toBe('open');
+    expect(breaker.tryAcquire()).toBe(false);
+  });
+
+  it('4 failures then a success reset the streak', () => {
+    const { breaker } = setup();
+    for (let i = 0; i < 4; i++) breaker.onOutcome('failure');
+    breaker.onSuccess();
+    for (let i = 0; i < 4; i++) breaker.onOutcome('failure');
+    expect(breaker.state).toBe('closed');
+  });
+
+  it('ignored outcomes neither count nor reset', () => {
+    const { breaker } = setup();
+    for (let i = 0; i < 4; i++) {
+      breaker.onOutcome('failure');
+      breaker.onOutcome('ignored');
+    }
+    expect(breaker.consecutiveFailures).toBe(4);
+    breaker.onOutcome('failure');
+    expect(breaker.state).toBe('open');
+  });
+
+  it('half-opens after the reset timeout, lets one trial through, closes on success', () => {
+    const { breaker, clock, transitions } = setup();
+    for (let i = 0; i < 5; i++) breaker.onOutcome('failure');
+    clock.advance(29_999);
+    expect(breaker.state).toBe('open');
+    clock.advance(1);
+    expect(breaker.state).toBe('half-open');
+    expect(breaker.tryAcquire()).toBe(true);
+    expect(breaker.tryAcquire()).toBe(false);
+    breaker.onSuccess();
+    expect(breaker.state).toBe('closed');
+    expect(transitions).toEqual(['open', 'half-open', 'closed']);
+  });
+
+  it('a failed trial reopens for another full reset timeout', () => {
+    const { breaker, clock } = setup();
+    for (let i = 0; i < 5; i++) breaker.onOutcome('failure');
+    clock.advance(30_000);
+    expect(breaker.tryAcquire()).toBe(true);
+    breaker.onOutcome('failure');
+    expect(breaker.state).toBe('open');
+    clock.advance(29_000);
+    expect(breaker.state).toBe('open');
+  });
+
+  it('an ignored trial (e.g. a 422) keeps it half-open for the next caller', () => {
+    const { breaker, clock } = setup();
+    for (let i = 0; i < 5; i++) breaker.onOutcome('failure');
+    clock.advance(30_000);
+    expect(breaker.tryAcquire()).toBe(true);
+    breaker.onOutcome('ignored');
+    expect(breaker.state).toBe('half-open');
+    expect(breaker.tryAcquire()).toBe(true);
+  });
+});

@@ -1,0 +1,106 @@
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One scripted answer of the test server. */
+export interface Scripted {
+  status: number;
+  body?: unknown;
+  raw?: string;
+  headers?: Record<string, string>;
+  delayMs?: number;
+  destroy?: boolean;
+}
+
+/** What the server saw. */
+export interface Seen {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: any;
+}
+
+/**
+ * A real HTTP server on 127.0.0.1 that answers from a per-path script, else with a default success
+ * envelope built from the request (so predictions are "real" answers). Records every request.
+ */
+export async function startScriptServer() {
+  const scripts = new Map<string, Scripted[]>();
+  const seen: Seen[] = [];
+  let defaultVersion = '2';
+
+  function success(req: Seen, status = 200) {
+    const model = req.path.split('/')[3];
+    const version = (req.headers['x-model-version'] as string | undefined) ?? defaultVersion;
+    const amount = Number(req.body?.data?.amount ?? 0);
+    const score = 1 / (1 + Math.exp(-(amount - 100) / 50));
+    return {
+      status: 'success',
+      code: status === 202 ? 'ACCEPTED' : 'OK',
+      message: 'ok',
+      request_id: req.body?.request_id ?? req.headers['x-request-id'],
+      trace_id: String(req.headers.traceparent ?? '').split('-')[1] ?? '0'.repeat(32),
+      model: { name: model, version },
+      result: { label: score > 0.5 ? 'fraud' : 'legit', score, confidence: Math.max(score, 1 - score), uncertainty_score: 0.1 },
+    };
+  }
+
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', async () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      let body: unknown = text;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {}
+      const path = (req.url ?? '/').replace(/^\/v1/, '');
+      const entry: Seen = { method: req.method ?? 'GET', path, headers: req.headers, body };
+      seen.push(entry);
+      const next = scripts.get(path)?.shift();
+      if (next?.delayMs) await new Promise((r) => setTimeout(r, next.delayMs));
+      if (next?.destroy) {
+        req.socket.destroy();
+        return;
+      }
+      const status = next?.status ?? 200;
+      const headers = { 'content-type': 'application/json', ...(next?.headers ?? {}) };
+      if (res.destroyed) return;
+      if (next?.raw !== undefined) {
+        res.writeHead(status, headers).end(next.raw);
+        return;
+      }
+      let payload = next?.body;
+      if (payload === undefined) {
+        payload =
+          status < 300
+            ? success(entry, status)
+            : { status: 'error', code: 'X', message: `scripted ${status}`, request_id: entry.headers['x-request-id'], trace_id: 'abc' };
+      }
+      if (status < 300 && payload && typeof payload === 'object' && (payload as any).model) headers['x-model-version'] = (payload as any).model.version;
+      res.writeHead(status, headers).end(JSON.stringify(payload));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    seen,
+    script(path: string, ...answers: Scripted[]) {
+      scripts.set(path, [...(scripts.get(path) ?? []), ...answers]);
+    },
+    reset() {
+      scripts.clear();
+      seen.length = 0;
+    },
+    setDefaultVersion(v: string) {
+      defaultVersion = v;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export type ScriptServer = Awaited<ReturnType<typeof startScriptServer>>;
