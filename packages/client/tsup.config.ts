@@ -1,11 +1,17 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', browser: 'src/browser.ts', contract: 'src/contract.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node22',
-  splitting: false,
-});
+const entry = { index: 'src/index.ts', browser: 'src/browser.ts', contract: 'src/contract.ts' };
+
+export default defineConfig([
+  { entry, format: ['esm'], dts: true, clean: true, sourcemap: true, target: 'node22', splitting: false },
+  // ky and p-retry ship ESM only: the CJS build bundles them so `require()` works without require(esm) interop quirks.
+  {
+    entry,
+    format: ['cjs'],
+    dts: true,
+    sourcemap: true,
+    target: 'node22',
+    splitting: false,
+    noExternal: ['ky', 'p-retry', 'is-network-error'],
+  },
+]);

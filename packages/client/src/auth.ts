@@ -1,6 +1,6 @@
+import { scopeFor } from './cache-key.js';
 import type { Clock } from './clock.js';
 import { AuthError } from './errors/error-classes.js';
-import { scopeFor } from './cache-key.js';
 import { sha256Hex } from './internal/sha256.js';
 import type { AuthOptions } from './options.js';
 import type { Transport } from './transport/transport.js';

@@ -1,5 +1,5 @@
 // Browser entry: ky over fetch only (no undici, no node: imports).
-import { type ModelwireClient, createClientWith } from './client.js';
+import { createClientWith, type ModelwireClient } from './client.js';
 import type { ClientOptions } from './options.js';
 import { kyTransport } from './transport/ky-transport.js';
 

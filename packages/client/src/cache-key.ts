@@ -28,10 +28,7 @@ export function cacheKey(parts: CacheKeyParts): string {
 }
 
 /** A credential as far as cache scoping is concerned. */
-export type ScopeSource =
-  | { token: string }
-  | { oidc: { tokenUrl: string; clientId: string } }
-  | undefined;
+export type ScopeSource = { token: string } | { oidc: { tokenUrl: string; clientId: string } } | undefined;
 
 /**
  * The cache scope of a credential: two credentials never share cache entries, and no token is kept

@@ -27,10 +27,9 @@ function write(value: unknown, out: string[], path: string): void {
       return;
     case 'number':
       if (!Number.isFinite(value)) {
-        throw new InvalidInputError(
-          `data${path || ''} is ${value}: JSON has no NaN or Infinity; send null or a finite number`,
-          { code: 'INVALID_INPUT' },
-        );
+        throw new InvalidInputError(`data${path || ''} is ${value}: JSON has no NaN or Infinity; send null or a finite number`, {
+          code: 'INVALID_INPUT',
+        });
       }
       // JSON.stringify prints numbers exactly as ECMAScript's Number::toString, which RFC 8785 adopts (-0 → "0").
       out.push(JSON.stringify(value));

@@ -1,14 +1,14 @@
 import { tokenSource } from './auth.js';
 import { canonicalJson } from './canonical-json.js';
-import { sha256Hex } from './internal/sha256.js';
 import { AbortedError, DeadlineExceededError, InvalidInputError, PayloadTooLargeError } from './errors/error-classes.js';
 import { type BreakerState, emitter } from './events.js';
 import { DEFAULT_POLICY } from './generated/policy.js';
 import type { Answer, CallContext, Stage } from './internal/call-context.js';
 import { newId } from './internal/ids.js';
 import { sendStage } from './internal/send-stage.js';
+import { sha256Hex } from './internal/sha256.js';
 import { type ClientOptions, resolveOptions } from './options.js';
-import { OPERATION_STAGES, type StageName, buildPipeline } from './pipeline.js';
+import { buildPipeline, OPERATION_STAGES, type StageName } from './pipeline.js';
 import { BreakerRegistry, breakerStage } from './policies/breaker-stage.js';
 import { cacheStage } from './policies/cache-stage.js';
 import { coalesceStage } from './policies/coalesce-stage.js';
@@ -143,9 +143,12 @@ export function createClientWith(options: ClientOptions, defaultTransport: (o: C
     // Characters ≤ bytes ≤ 3 × characters: only measure bytes when it could matter.
     const bytes = json.length * 3 <= opts.maxInputBytes ? json.length : new TextEncoder().encode(json).length;
     if (bytes > opts.maxInputBytes) {
-      throw new PayloadTooLargeError(`input is ${bytes} bytes, above maxInputBytes (${opts.maxInputBytes}); send less data or raise maxInputBytes`, {
-        code: 'PAYLOAD_TOO_LARGE',
-      });
+      throw new PayloadTooLargeError(
+        `input is ${bytes} bytes, above maxInputBytes (${opts.maxInputBytes}); send less data or raise maxInputBytes`,
+        {
+          code: 'PAYLOAD_TOO_LARGE',
+        },
+      );
     }
   }
 
@@ -165,7 +168,15 @@ export function createClientWith(options: ClientOptions, defaultTransport: (o: C
     };
   }
 
-  function envelopeBody(ctx: CallContext, dataJson: string, primaryKey: string, primaryModel: string, scope: string, meta: Record<string, unknown> | undefined, extra = ''): string {
+  function envelopeBody(
+    ctx: CallContext,
+    dataJson: string,
+    primaryKey: string,
+    primaryModel: string,
+    scope: string,
+    meta: Record<string, unknown> | undefined,
+    extra = '',
+  ): string {
     // The digest is the cache key of the model actually called (the backup's after a fallback).
     const digest = ctx.model === primaryModel ? primaryKey : keyOf(ctx.model as string, undefined, scope, dataJson);
     const metaJson = JSON.stringify({ ...meta, input_digest: digest, client: CLIENT_ID });
@@ -231,7 +242,10 @@ export function createClientWith(options: ClientOptions, defaultTransport: (o: C
 
     async cancelJob(model, jobId, options = {}) {
       checkModel(model);
-      const ctx = context({ operation: 'cancelJob', method: 'DELETE', path: (m) => `/models/${enc(m)}/jobs/${enc(jobId)}`, model }, options);
+      const ctx = context(
+        { operation: 'cancelJob', method: 'DELETE', path: (m) => `/models/${enc(m)}/jobs/${enc(jobId)}`, model },
+        options,
+      );
       return toJob((await run.write(ctx)).envelope.result);
     },
 
@@ -265,7 +279,14 @@ export function createClientWith(options: ClientOptions, defaultTransport: (o: C
       }
       const body = { request_id: input.requestId, label: input.label, outcome: input.outcome, score: input.score, comment: input.comment };
       const ctx = context(
-        { operation: 'feedback', method: 'POST', path: (m) => `/models/${enc(m)}/feedback`, model, idempotencyKey: newId(), body: () => body },
+        {
+          operation: 'feedback',
+          method: 'POST',
+          path: (m) => `/models/${enc(m)}/feedback`,
+          model,
+          idempotencyKey: newId(),
+          body: () => body,
+        },
         options,
       );
       const result = (await run.write(ctx)).envelope.result;

@@ -1,5 +1,5 @@
 // Node entry: the undici transport by default (fast path), ky when a custom `fetch` is given.
-import { type ModelwireClient, createClientWith } from './client.js';
+import { createClientWith, type ModelwireClient } from './client.js';
 import type { ClientOptions } from './options.js';
 import { kyTransport } from './transport/ky-transport.js';
 import { undiciTransport } from './transport/undici-transport.js';

@@ -59,9 +59,9 @@ export function verifyWebhook<T = unknown>(
   secret: string | string[],
   options: VerifyWebhookOptions = {},
 ): T {
-  const crypto = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.(
-    'node:crypto',
-  ) as NodeCrypto | undefined;
+  const crypto = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:crypto') as
+    | NodeCrypto
+    | undefined;
   if (!crypto) throw new Error('verifyWebhook needs node:crypto (run it on your server, not in a browser)');
   const header = headerValue(headers);
   if (!header) throw new WebhookVerificationError('malformed_header', `missing ${HEADER} header`);

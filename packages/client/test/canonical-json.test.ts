@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cacheKey, canonicalJson, InvalidInputError, scopeFor, sha256Hex } from '../src/public.js';
 import { sha256HexPortable } from '../src/internal/sha256.js';
+import { cacheKey, canonicalJson, InvalidInputError, scopeFor, sha256Hex } from '../src/public.js';
 
 describe('canonicalJson (RFC 8785)', () => {
   it.each([
@@ -10,6 +10,7 @@ describe('canonicalJson (RFC 8785)', () => {
     [{ n: 1e21 }, '{"n":1e+21}'],
     [{ n: 1e-7 }, '{"n":1e-7}'],
     [{ n: 0.000001 }, '{"n":0.000001}'],
+    // biome-ignore lint/correctness/noPrecisionLoss: the point is that numbers are doubles
     [{ n: 12345678901234567890 }, '{"n":12345678901234567000}'],
     [{ s: '\u2028\u0000é😀' }, '{"s":"\u2028\\u0000é😀"}'],
     [{ '€': 1, '😀': 2, a: 3, A: 4, '\u0080': 5 }, '{"A":4,"a":3,"\u0080":5,"€":1,"😀":2}'],

@@ -65,7 +65,9 @@ describe('retry', () => {
 
   it('never retries a 422 and surfaces the field errors', async () => {
     const errors = [{ field: '/amount', message: 'must be number' }];
-    const { client, requests } = setup([{ status: 422, json: { status: 'error', code: 'VALIDATION_FAILED', message: 'bad', request_id: 'r', trace_id: 't', errors } }]);
+    const { client, requests } = setup([
+      { status: 422, json: { status: 'error', code: 'VALIDATION_FAILED', message: 'bad', request_id: 'r', trace_id: 't', errors } },
+    ]);
     const error = await client.predict('fraud-score', data).catch((e) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.errors).toEqual(errors);
@@ -141,7 +143,9 @@ describe('retry', () => {
   });
 
   it('turns connection failures into ConnectionError and retries them', async () => {
-    const { client } = setup(times(3, { fail: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) }), { breaker: false });
+    const { client } = setup(times(3, { fail: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) }), {
+      breaker: false,
+    });
     const error = await client.predict('fraud-score', data).catch((e) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error.attempts).toBe(3);
@@ -274,7 +278,19 @@ describe('cache and coalescing', () => {
         await new Promise<void>((r) => {
           release = r;
         });
-        return { status: 200, headers: {}, body: JSON.stringify({ status: 'success', code: 'OK', message: '', request_id: req.headers['x-request-id'], trace_id: 't', model: { name: 'm', version: '1' }, result: {} }) };
+        return {
+          status: 200,
+          headers: {},
+          body: JSON.stringify({
+            status: 'success',
+            code: 'OK',
+            message: '',
+            request_id: req.headers['x-request-id'],
+            trace_id: 't',
+            model: { name: 'm', version: '1' },
+            result: {},
+          }),
+        };
       },
     });
     const all = Array.from({ length: 100 }, () => client.predict('fraud-score', data));
@@ -297,7 +313,19 @@ describe('cache and coalescing', () => {
         await new Promise<void>((r) => {
           release = r;
         });
-        return { status: 200, headers: {}, body: JSON.stringify({ status: 'success', code: 'OK', message: '', request_id: 'r', trace_id: 't', model: { name: 'm', version: '1' }, result: { v: 1 } }) };
+        return {
+          status: 200,
+          headers: {},
+          body: JSON.stringify({
+            status: 'success',
+            code: 'OK',
+            message: '',
+            request_id: 'r',
+            trace_id: 't',
+            model: { name: 'm', version: '1' },
+            result: { v: 1 },
+          }),
+        };
       },
     });
     const controller = new AbortController();
@@ -316,7 +344,9 @@ describe('cache and coalescing', () => {
 describe('auth, errors and secrets', () => {
   it('repeats a 401 once with a fresh token from the provider', async () => {
     const tokens = ['old-token-1', 'new-token-2'];
-    const { client, requests } = setup([{ status: 401 }, {}], { auth: { getToken: ({ forceRefresh }: { forceRefresh: boolean }) => (forceRefresh ? tokens[1] : tokens[0]) } });
+    const { client, requests } = setup([{ status: 401 }, {}], {
+      auth: { getToken: ({ forceRefresh }: { forceRefresh: boolean }) => (forceRefresh ? tokens[1] : tokens[0]) },
+    });
     await client.predict('fraud-score', data);
     expect(requests.map((r) => r.headers.authorization)).toEqual(['Bearer old-token-1', 'Bearer new-token-2']);
   });
@@ -324,7 +354,18 @@ describe('auth, errors and secrets', () => {
   it('never puts the token in an error message, an event or the cache key', async () => {
     const token = 'super-secret-token-xyz';
     const { client, events, requests } = setup(
-      [{ status: 401, json: { status: 'error', code: 'UNAUTHENTICATED', message: `token ${token} expired (Bearer ${token})`, request_id: 'r', trace_id: 't' } }],
+      [
+        {
+          status: 401,
+          json: {
+            status: 'error',
+            code: 'UNAUTHENTICATED',
+            message: `token ${token} expired (Bearer ${token})`,
+            request_id: 'r',
+            trace_id: 't',
+          },
+        },
+      ],
       { auth: { token } },
     );
     const error = await client.predict('fraud-score', data).catch((e) => e);
@@ -348,7 +389,22 @@ describe('auth, errors and secrets', () => {
   });
 
   it('flags low confidence against minConfidence', async () => {
-    const { client } = setup([{ json: { status: 'success', code: 'OK', message: '', request_id: 'r', trace_id: 't', model: { name: 'm', version: '1' }, result: { confidence: 0.55 } } }], { minConfidence: 0.6 });
+    const { client } = setup(
+      [
+        {
+          json: {
+            status: 'success',
+            code: 'OK',
+            message: '',
+            request_id: 'r',
+            trace_id: 't',
+            model: { name: 'm', version: '1' },
+            result: { confidence: 0.55 },
+          },
+        },
+      ],
+      { minConfidence: 0.6 },
+    );
     const p = await client.predict('fraud-score', data);
     expect(p.confidence).toBe(0.55);
     expect(p.lowConfidence).toBe(true);

@@ -16,7 +16,9 @@ function reason(fn: () => unknown): string | undefined {
 describe('verifyWebhook', () => {
   it('accepts a valid signature and returns the parsed body', () => {
     const header = signWebhook(body, 'whsec', now);
-    expect(verifyWebhook<{ result: { job_id: string } }>(body, { 'X-Modelwire-Signature': header }, 'whsec', { now }).result.job_id).toBe('j1');
+    expect(verifyWebhook<{ result: { job_id: string } }>(body, { 'X-Modelwire-Signature': header }, 'whsec', { now }).result.job_id).toBe(
+      'j1',
+    );
     expect(verifyWebhook(body, new Headers({ 'x-modelwire-signature': header }), ['old', 'whsec'], { now })).toBeTruthy();
   });
 
@@ -24,8 +26,12 @@ describe('verifyWebhook', () => {
     const header = signWebhook(body, 'whsec', now);
     expect(reason(() => verifyWebhook(body, { 'x-modelwire-signature': header }, 'other', { now }))).toBe('signature_mismatch');
     expect(reason(() => verifyWebhook(`${body} `, { 'x-modelwire-signature': header }, 'whsec', { now }))).toBe('signature_mismatch');
-    expect(reason(() => verifyWebhook(body, { 'x-modelwire-signature': header }, 'whsec', { now: now + 301 }))).toBe('timestamp_out_of_tolerance');
-    expect(reason(() => verifyWebhook(body, { 'x-modelwire-signature': header }, 'whsec', { now: now - 301 }))).toBe('timestamp_out_of_tolerance');
+    expect(reason(() => verifyWebhook(body, { 'x-modelwire-signature': header }, 'whsec', { now: now + 301 }))).toBe(
+      'timestamp_out_of_tolerance',
+    );
+    expect(reason(() => verifyWebhook(body, { 'x-modelwire-signature': header }, 'whsec', { now: now - 301 }))).toBe(
+      'timestamp_out_of_tolerance',
+    );
     expect(reason(() => verifyWebhook(body, {}, 'whsec', { now }))).toBe('malformed_header');
     expect(reason(() => verifyWebhook(body, { 'x-modelwire-signature': 'v1=abc' }, 'whsec', { now }))).toBe('malformed_header');
   });

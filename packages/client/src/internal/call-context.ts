@@ -9,7 +9,7 @@ export interface FallbackInfo {
 
 /** A parsed success envelope plus what the pipeline learned on the way. */
 export interface Answer {
-  // biome-ignore lint/suspicious/noExplicitAny: the envelope's shape depends on the operation
+  /** The parsed envelope; its shape depends on the operation. */
   envelope: any;
   /** Size of the raw body, used as the cache entry's size. */
   bytes: number;

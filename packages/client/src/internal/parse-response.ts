@@ -37,7 +37,10 @@ export function parseResponse(
   const json = tryJson(response.body);
   if (response.status >= 200 && response.status < 300) {
     if (!isObject(json) || json.status !== 'success' || !('result' in json)) {
-      const what = json === undefined ? `a non-JSON body: ${snippet(response.body)}` : `JSON that is not the success envelope: ${snippet(response.body)}`;
+      const what =
+        json === undefined
+          ? `a non-JSON body: ${snippet(response.body)}`
+          : `JSON that is not the success envelope: ${snippet(response.body)}`;
       return new MalformedResponseError(
         `HTTP ${response.status} carried ${what} (expected {status:"success", code, message, request_id, trace_id, result}); check baseUrl points at the model gateway's /v1`,
         { code: 'MALFORMED_RESPONSE', httpStatus: response.status, requestId: ids.requestId, traceId: ids.traceId },
@@ -55,7 +58,9 @@ export function parseResponse(
   }
   const envelope = isObject(json) && json.status === 'error' ? json : undefined;
   const errors = Array.isArray(envelope?.errors)
-    ? (envelope.errors as unknown[]).filter(isObject).map((e) => ({ field: String(e.field ?? ''), message: String(e.message ?? '') }) as FieldError)
+    ? (envelope.errors as unknown[])
+        .filter(isObject)
+        .map((e) => ({ field: String(e.field ?? ''), message: String(e.message ?? '') }) as FieldError)
     : undefined;
   return errorFromResponse({
     status: response.status,

@@ -46,7 +46,15 @@ export function sendStage(deps: {
       signal: ctx.signal as AbortSignal,
     };
     const attemptNo = ++ctx.counter.attempts;
-    ctx.emit({ type: 'request', model: ctx.model, method: request.method, url: request.url, requestId: ctx.requestId, attempt: attemptNo, headers: redactHeaders(headers) });
+    ctx.emit({
+      type: 'request',
+      model: ctx.model,
+      method: request.method,
+      url: request.url,
+      requestId: ctx.requestId,
+      attempt: attemptNo,
+      headers: redactHeaders(headers),
+    });
     const started = clock.now();
     let response: HttpResponse;
     try {
@@ -59,14 +67,26 @@ export function sendStage(deps: {
         throw new AbortedError('the attempt was aborted', { code: 'ABORTED', requestId: ctx.requestId, traceId: ctx.traceId, cause });
       }
       ctx.emit({ type: 'request_error', model: ctx.model, requestId: ctx.requestId, attempt: attemptNo, kind: 'Connection', latencyMs });
-      const detail = cause instanceof Error ? `${cause.message}${(cause as { code?: string }).code ? ` (${(cause as { code?: string }).code})` : ''}` : String(cause);
+      const detail =
+        cause instanceof Error
+          ? `${cause.message}${(cause as { code?: string }).code ? ` (${(cause as { code?: string }).code})` : ''}`
+          : String(cause);
       throw new ConnectionError(redactText(`could not reach ${request.url}: ${detail}`, tokens.secrets()), {
         code: 'CONNECTION_ERROR',
         requestId: ctx.requestId,
         traceId: ctx.traceId,
       });
     }
-    ctx.emit({ type: 'response', model: ctx.model, method: request.method, url: request.url, requestId: ctx.requestId, attempt: attemptNo, status: response.status, latencyMs: clock.now() - started });
+    ctx.emit({
+      type: 'response',
+      model: ctx.model,
+      method: request.method,
+      url: request.url,
+      requestId: ctx.requestId,
+      attempt: attemptNo,
+      status: response.status,
+      latencyMs: clock.now() - started,
+    });
     const parsed = parseResponse(response, { requestId: ctx.requestId, traceId: ctx.traceId, wallMs: clock.wallMs() });
     if (parsed instanceof ModelwireError) {
       if (response.status === 401 && tokens.refreshable && !forceRefresh) return attempt(ctx, true);

@@ -1,6 +1,6 @@
 import type { Answer, Stage } from '../internal/call-context.js';
-import type { ResponseCache } from './response-cache.js';
 import { isFallbackEligible } from './failure.js';
+import type { ResponseCache } from './response-cache.js';
 
 /**
  * Stage 1: answers from the credential-scoped cache, stores successes (never fallback answers under

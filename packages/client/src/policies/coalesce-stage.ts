@@ -1,6 +1,6 @@
+import type { Clock } from '../clock.js';
 import { AbortedError, DeadlineExceededError } from '../errors/error-classes.js';
 import type { Answer, CallContext, Stage } from '../internal/call-context.js';
-import type { Clock } from '../clock.js';
 
 interface Shared {
   promise: Promise<Answer>;
@@ -70,7 +70,7 @@ function wait(shared: Shared, ctx: CallContext, clock: Clock): Promise<Answer> {
     if (ctx.perCallDeadline && ctx.deadlineAt < shared.deadlineAt) {
       cancelTimer = clock.timer(Math.max(0, ctx.deadlineAt - clock.now()), () =>
         leave(
-          new DeadlineExceededError('the call\'s deadline passed while waiting for a shared identical call', {
+          new DeadlineExceededError("the call's deadline passed while waiting for a shared identical call", {
             code: 'DEADLINE_EXCEEDED',
             requestId: ctx.requestId,
           }),

@@ -2,8 +2,8 @@ import pRetry from 'p-retry';
 import type { Clock } from '../clock.js';
 import { AbortedError, DeadlineExceededError } from '../errors/error-classes.js';
 import { ModelwireError } from '../errors/modelwire-error.js';
-import type { ResolvedOptions } from '../options.js';
 import type { Stage } from '../internal/call-context.js';
+import type { ResolvedOptions } from '../options.js';
 import { backoffDelay } from './backoff.js';
 import { isRetryable } from './failure.js';
 import type { RetryBudget } from './retry-budget.js';
@@ -39,19 +39,33 @@ export function retryStage(policy: ResolvedOptions['retry'], budget: RetryBudget
           if (retryAfter !== undefined && (retryAfter > policy.retryAfterCapMs || retryAfter > remaining)) return false;
           const delay = retryAfter ?? backoffDelay(retriesConsumed + 1, policy, random);
           if (delay >= remaining) {
-            throw new DeadlineExceededError(`deadline reached after ${ctx.counter.attempts} attempt(s); last: ${(error as Error).message}`, {
-              code: 'DEADLINE_EXCEEDED',
-              requestId: ctx.requestId,
-              traceId: ctx.traceId,
-              cause: error,
-            });
+            throw new DeadlineExceededError(
+              `deadline reached after ${ctx.counter.attempts} attempt(s); last: ${(error as Error).message}`,
+              {
+                code: 'DEADLINE_EXCEEDED',
+                requestId: ctx.requestId,
+                traceId: ctx.traceId,
+                cause: error,
+              },
+            );
           }
           if (!budget.tryConsume()) return false;
-          ctx.emit({ type: 'retry', model: ctx.model, requestId: ctx.requestId, attempt: ctx.counter.attempts, delayMs: delay, reason: (error as ModelwireError).code });
+          ctx.emit({
+            type: 'retry',
+            model: ctx.model,
+            requestId: ctx.requestId,
+            attempt: ctx.counter.attempts,
+            delayMs: delay,
+            reason: (error as ModelwireError).code,
+          });
           try {
             await clock.sleep(delay, ctx.signal);
           } catch (reason) {
-            throw new AbortedError('the call was aborted while waiting to retry', { code: 'ABORTED', requestId: ctx.requestId, cause: reason });
+            throw new AbortedError('the call was aborted while waiting to retry', {
+              code: 'ABORTED',
+              requestId: ctx.requestId,
+              cause: reason,
+            });
           }
           return true;
         },

@@ -15,7 +15,7 @@ export function timeoutStage(clock: Clock): Stage {
   return async (ctx, next) => {
     const remaining = ctx.deadlineAt - clock.now();
     if (remaining <= 0) {
-      throw new DeadlineExceededError('the call\'s deadline passed before the attempt could start', {
+      throw new DeadlineExceededError("the call's deadline passed before the attempt could start", {
         code: 'DEADLINE_EXCEEDED',
         requestId: ctx.requestId,
         traceId: ctx.traceId,
@@ -48,7 +48,12 @@ export function timeoutStage(clock: Clock): Stage {
           traceId: ctx.traceId,
         });
       }
-      throw new AbortedError('the call was aborted by its signal', { code: 'ABORTED', requestId: ctx.requestId, traceId: ctx.traceId, cause: reason });
+      throw new AbortedError('the call was aborted by its signal', {
+        code: 'ABORTED',
+        requestId: ctx.requestId,
+        traceId: ctx.traceId,
+        cause: reason,
+      });
     } finally {
       cancel();
       parent?.removeEventListener('abort', onParentAbort);

@@ -17,7 +17,15 @@ export function fakeTransport(...answers: Array<Partial<HttpResponse> & { json?:
       JSON.stringify(
         next.json ??
           (status < 300
-            ? { status: 'success', code: 'OK', message: 'ok', request_id: req.headers['x-request-id'], trace_id: 't', model: { name: 'm', version: '1' }, result: { label: 'ok', confidence: 0.9 } }
+            ? {
+                status: 'success',
+                code: 'OK',
+                message: 'ok',
+                request_id: req.headers['x-request-id'],
+                trace_id: 't',
+                model: { name: 'm', version: '1' },
+                result: { label: 'ok', confidence: 0.9 },
+              }
             : { status: 'error', code: 'X', message: `status ${status}`, request_id: req.headers['x-request-id'], trace_id: 't' }),
       );
     return Promise.resolve({ status, headers: next.headers ?? {}, body });

@@ -1,4 +1,4 @@
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** One scripted answer of the test server. */
@@ -29,7 +29,7 @@ export async function startScriptServer() {
   let defaultVersion = '2';
 
   function success(req: Seen, status = 200) {
-    const model = req.path.split('/')[3];
+    const model = req.path.split('/')[2];
     const version = (req.headers['x-model-version'] as string | undefined) ?? defaultVersion;
     const amount = Number(req.body?.data?.amount ?? 0);
     const score = 1 / (1 + Math.exp(-(amount - 100) / 50));
@@ -63,7 +63,7 @@ export async function startScriptServer() {
         return;
       }
       const status = next?.status ?? 200;
-      const headers = { 'content-type': 'application/json', ...(next?.headers ?? {}) };
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...(next?.headers ?? {}) };
       if (res.destroyed) return;
       if (next?.raw !== undefined) {
         res.writeHead(status, headers).end(next.raw);
@@ -76,7 +76,8 @@ export async function startScriptServer() {
             ? success(entry, status)
             : { status: 'error', code: 'X', message: `scripted ${status}`, request_id: entry.headers['x-request-id'], trace_id: 'abc' };
       }
-      if (status < 300 && payload && typeof payload === 'object' && (payload as any).model) headers['x-model-version'] = (payload as any).model.version;
+      if (status < 300 && payload && typeof payload === 'object' && (payload as any).model)
+        headers['x-model-version'] = (payload as any).model.version;
       res.writeHead(status, headers).end(JSON.stringify(payload));
     });
   });
