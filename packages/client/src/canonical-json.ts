@@ -8,11 +8,91 @@ import { InvalidInputError } from './errors/error-classes.js';
  * canonicalJson({ b: 1.0, a: [true, null] }); // '{"a":[true,null],"b":1}'
  */
 export function canonicalJson(value: unknown): string {
+  // Fast path: once every object's keys are in canonical order, native JSON.stringify prints exactly
+  // RFC 8785 (same number and string forms). `prepare` reorders only the objects that need it.
+  const state = { manual: false };
+  const prepared = prepare(value, '', state);
+  if (!state.manual) return JSON.stringify(prepared) ?? 'null';
   const out: string[] = [];
   write(value, out, '');
   return out.join('');
 }
 
+const INDEX_KEY = /^(?:0|[1-9]\d*)$/;
+
+function invalidNumber(value: number, path: string): never {
+  throw new InvalidInputError(`data${path} is ${value}: JSON has no NaN or Infinity; send null or a finite number`, {
+    code: 'INVALID_INPUT',
+  });
+}
+
+function invalidType(value: unknown, path: string): never {
+  throw new InvalidInputError(`data${path} is a ${typeof value}, which JSON cannot represent`, { code: 'INVALID_INPUT' });
+}
+
+/** Returns `value` itself when already canonical, else a reordered copy; flags cases JSON.stringify can't order. */
+function prepare(value: unknown, path: string, state: { manual: boolean }): unknown {
+  switch (typeof value) {
+    case 'number':
+      if (!Number.isFinite(value)) invalidNumber(value, path);
+      return value;
+    case 'bigint':
+      return Number(value);
+    case 'object': {
+      if (value === null) return value;
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+        state.manual = true;
+        return value;
+      }
+      if (Array.isArray(value)) {
+        let copy: unknown[] | undefined;
+        for (let i = 0; i < value.length; i++) {
+          const item = value[i];
+          const p = prepare(item, path.length < 200 ? `${path}/${i}` : path, state);
+          if (p !== item) {
+            copy ??= value.slice();
+            copy[i] = p;
+          }
+        }
+        return copy ?? value;
+      }
+      const keys = Object.keys(value);
+      let sorted = true;
+      for (let i = 1; i < keys.length; i++) {
+        if ((keys[i - 1] as string) > (keys[i] as string)) {
+          sorted = false;
+          break;
+        }
+      }
+      let copy: Record<string, unknown> | undefined;
+      if (!sorted) {
+        keys.sort();
+        // Objects enumerate integer-like keys first, whatever the insertion order: only the manual writer can order them.
+        if (keys.some((k) => INDEX_KEY.test(k))) state.manual = true;
+        copy = {};
+      }
+      for (const key of keys) {
+        const item = (value as Record<string, unknown>)[key];
+        const p = prepare(item, path.length < 200 ? `${path}/${key}` : path, state);
+        if (p !== item && !copy) {
+          copy = {};
+          for (const k of keys) {
+            if (k === key) break;
+            copy[k] = (value as Record<string, unknown>)[k];
+          }
+        }
+        if (copy) copy[key] = p;
+      }
+      return copy ?? value;
+    }
+    case 'symbol':
+      return value;
+    default:
+      return value;
+  }
+}
+
+/** The general writer: handles toJSON and integer-like keys that JSON.stringify cannot order. */
 function write(value: unknown, out: string[], path: string): void {
   if (value === null) {
     out.push('null');
@@ -26,12 +106,8 @@ function write(value: unknown, out: string[], path: string): void {
       out.push(value ? 'true' : 'false');
       return;
     case 'number':
-      if (!Number.isFinite(value)) {
-        throw new InvalidInputError(`data${path || ''} is ${value}: JSON has no NaN or Infinity; send null or a finite number`, {
-          code: 'INVALID_INPUT',
-        });
-      }
-      // JSON.stringify prints numbers exactly as ECMAScript's Number::toString, which RFC 8785 adopts (-0 → "0").
+      if (!Number.isFinite(value)) invalidNumber(value, path);
+      // ECMAScript's Number::toString, which RFC 8785 adopts (-0 → "0").
       out.push(JSON.stringify(value));
       return;
     case 'bigint':
@@ -43,8 +119,8 @@ function write(value: unknown, out: string[], path: string): void {
         for (let i = 0; i < value.length; i++) {
           if (i > 0) out.push(',');
           const item = value[i];
-          // JSON.stringify turns holes/undefined/functions in arrays into null; so do we.
-          write(item === undefined || typeof item === 'function' ? null : item, out, `${path}/${i}`);
+          // JSON.stringify turns undefined/functions in arrays into null; so do we.
+          write(item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : item, out, `${path}/${i}`);
         }
         out.push(']');
         return;
@@ -70,8 +146,6 @@ function write(value: unknown, out: string[], path: string): void {
       return;
     }
     default:
-      throw new InvalidInputError(`data${path} is a ${typeof value}, which JSON cannot represent`, {
-        code: 'INVALID_INPUT',
-      });
+      invalidType(value, path);
   }
 }

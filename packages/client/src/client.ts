@@ -207,7 +207,7 @@ export function createClientWith(options: ClientOptions, defaultTransport: (o: C
         options,
       );
       const answer = await run.predict(ctx);
-      return toPrediction(answer, options.minConfidence ?? opts.minConfidence ?? thresholds.get(model));
+      return toPrediction(answer, ctx, options.minConfidence ?? opts.minConfidence ?? thresholds.get(model));
     },
 
     async submitJob(model, data, options = {}) {
@@ -333,7 +333,7 @@ function keyOf(model: string, version: string | undefined, scope: string, dataJs
   );
 }
 
-function toPrediction<R>(answer: Answer, minConfidence: number | undefined): Prediction<R> {
+function toPrediction<R>(answer: Answer, ctx: CallContext, minConfidence: number | undefined): Prediction<R> {
   const env = answer.envelope;
   const result = env.result ?? {};
   const confidence = typeof result.confidence === 'number' ? result.confidence : undefined;
@@ -342,8 +342,9 @@ function toPrediction<R>(answer: Answer, minConfidence: number | undefined): Pre
     confidence,
     uncertaintyScore: typeof result.uncertainty_score === 'number' ? result.uncertainty_score : undefined,
     lowConfidence: confidence !== undefined && minConfidence !== undefined && confidence < minConfidence,
-    requestId: env.request_id,
-    traceId: env.trace_id,
+    // A cache hit belongs to this call (its own ids); a network answer echoes what the server saw.
+    requestId: answer.cached ? ctx.requestId : (env.request_id ?? ctx.requestId),
+    traceId: answer.cached ? ctx.traceId : (env.trace_id ?? ctx.traceId),
     model: { name: env.model?.name, version: answer.servedVersion ?? env.model?.version },
     cached: answer.cached,
     stale: answer.stale,

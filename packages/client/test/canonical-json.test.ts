@@ -62,3 +62,38 @@ describe('cache key', () => {
     expect(sha256HexPortable('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
 });
+
+describe('canonicalJson fast path vs general writer', () => {
+  it('orders integer-like keys as strings (which JSON.stringify cannot)', () => {
+    expect(canonicalJson({ 9: 'a', 10: 'b', x: 1 })).toBe('{"10":"b","9":"a","x":1}');
+  });
+
+  it('applies toJSON like JSON.stringify, then canonicalises the result', () => {
+    expect(canonicalJson({ when: new Date(0), o: { toJSON: () => ({ b: 1, a: 2 }) } })).toBe('{"o":{"a":2,"b":1},"when":"1970-01-01T00:00:00.000Z"}');
+  });
+
+  it('never mutates the input and reorders deep objects', () => {
+    const input = { z: [{ b: 1, a: { d: 1, c: 2 } }], a: 1 };
+    const before = JSON.stringify(input);
+    expect(canonicalJson(input)).toBe('{"a":1,"z":[{"a":{"c":2,"d":1},"b":1}]}');
+    expect(JSON.stringify(input)).toBe(before);
+  });
+
+  it('agrees with the general writer on random documents', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const gen = (depth: number): unknown => {
+      const r = rnd();
+      if (depth > 3 || r < 0.3) return [rnd() * 1e6 - 5e5, 'é\u2028"', null, true, 1e21, 5e-324][Math.floor(rnd() * 6)];
+      if (r < 0.6) return Array.from({ length: Math.floor(rnd() * 4) }, () => gen(depth + 1));
+      const o: Record<string, unknown> = {};
+      for (let i = 0; i < 4; i++) o[['b', 'a', 'Z', '€', 'aa', '😀'][Math.floor(rnd() * 6)] as string] = gen(depth + 1);
+      return o;
+    };
+    for (let i = 0; i < 200; i++) {
+      const doc = gen(0);
+      const manual = canonicalJson({ doc, forceManual: { toJSON: () => null } });
+      expect(`{"doc":${canonicalJson(doc)},"forceManual":null}`).toBe(manual);
+    }
+  });
+});

@@ -1,0 +1,151 @@
+// Benchmarks (not tests): every client against the same loopback server in one run, reported as
+// req/s, p50/p99 and ratios to raw undici.request. Usage: node bench/run.mjs [--seconds 5]
+import { fork } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import ky from 'ky';
+import createFetchClient from 'openapi-fetch';
+import { Agent, request } from 'undici';
+import { cacheKey, createClient } from '@modelwire/client';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const SECONDS = arg('seconds', 4);
+const CONCURRENCY = arg('concurrency', 32);
+const MEMORY_CALLS = arg('memory-calls', 1_000_000);
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const child = fork(`${here}server.mjs`, { stdio: 'inherit' });
+const { port } = await new Promise((resolve) => child.once('message', resolve));
+const baseUrl = `http://127.0.0.1:${port}/v1`;
+const url = `${baseUrl}/models/fraud-score/predict`;
+
+// A ~1 KB input; `seq` makes every call a cache miss.
+const padding = 'x'.repeat(900);
+let seq = 0;
+const input = () => ({ amount: 129.5, country: 'FR', card_present: false, hour: 13, seq: seq++, note: padding });
+const envelope = (data) => JSON.stringify({ request_id: crypto.randomUUID(), data, meta: {} });
+
+const agent = new Agent({ connections: 128, keepAliveTimeout: 10_000 });
+const kyClient = ky.create({ retry: 0, timeout: false });
+const openapi = createFetchClient({ baseUrl });
+const modelwire = createClient({ baseUrl });
+const headers = { 'content-type': 'application/json' };
+
+const contenders = {
+  'undici.request (raw)': async () => {
+    const r = await request(url, { method: 'POST', headers, body: envelope(input()), dispatcher: agent });
+    await r.body.json();
+  },
+  'fetch (global)': async () => {
+    const r = await fetch(url, { method: 'POST', headers, body: envelope(input()) });
+    await r.json();
+  },
+  'ky (plain)': async () => {
+    await kyClient.post(url, { body: envelope(input()), headers }).json();
+  },
+  'openapi-fetch': async () => {
+    await openapi.POST('/models/{model}/predict', { params: { path: { model: 'fraud-score' } }, body: JSON.parse(envelope(input())) });
+  },
+  '@modelwire/client (full pipeline, miss)': async () => {
+    await modelwire.predict('fraud-score', input());
+  },
+};
+
+async function measure(fn) {
+  const latencies = [];
+  const deadline = performance.now() + SECONDS * 1000;
+  let count = 0;
+  async function worker() {
+    while (performance.now() < deadline) {
+      const t = performance.now();
+      await fn();
+      latencies.push(performance.now() - t);
+      count++;
+    }
+  }
+  for (let i = 0; i < 200; i++) await fn(); // warm-up
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+  return { rps: count / elapsed, p50: pct(50), p99: pct(99) };
+}
+
+console.log(`# modelwire benchmark — Node ${process.version}, loopback, ${CONCURRENCY} concurrent, ~1 KB input, ${SECONDS}s each\n`);
+const results = {};
+for (const [name, fn] of Object.entries(contenders)) results[name] = await measure(fn);
+const raw = results['undici.request (raw)'].rps;
+console.log('| client | req/s | p50 ms | p99 ms | × raw undici |');
+console.log('|---|---:|---:|---:|---:|');
+for (const [name, r] of Object.entries(results)) {
+  console.log(`| ${name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${(r.rps / raw).toFixed(2)} |`);
+}
+
+// Cache hit path: the same 1 KB input again and again.
+const hitInput = input();
+await modelwire.predict('fraud-score', hitInput);
+const HITS = 200_000;
+let t = performance.now();
+for (let i = 0; i < HITS; i++) await modelwire.predict('fraud-score', hitInput);
+const hitUs = ((performance.now() - t) * 1000) / HITS;
+
+// Cache key cost by input size.
+const keyRows = [];
+for (const [label, size] of [['1 KB', 1_000], ['100 KB', 100_000], ['1 MB', 1_000_000]]) {
+  const data = { text: 'a'.repeat(size / 2), values: Array.from({ length: size / 20 }, (_, i) => i * 1.5) };
+  const bytes = JSON.stringify(data).length;
+  const n = Math.max(5, Math.round(50_000_000 / bytes));
+  t = performance.now();
+  for (let i = 0; i < n; i++) cacheKey({ model: 'm', version: null, scope: 's', data });
+  const s = (performance.now() - t) / 1000;
+  keyRows.push(`| ${label} | ${((s / n) * 1e6).toFixed(1)} µs | ${((bytes * n) / s / 1e6).toFixed(0)} MB/s |`);
+}
+
+// Coalescing: 1,000 concurrent identical calls.
+let upstream = 0;
+const counting = createClient({
+  baseUrl,
+  transport: async (req) => {
+    upstream++;
+    await new Promise((r) => setTimeout(r, 20));
+    return { status: 200, headers: {}, body: JSON.stringify({ status: 'success', code: 'OK', message: '', request_id: req.headers['x-request-id'], trace_id: 't', model: { name: 'm', version: '1' }, result: {} }) };
+  },
+});
+await Promise.all(Array.from({ length: 1000 }, () => counting.predict('fraud-score', { same: true })));
+
+// Memory: many calls through the full pipeline on an in-memory transport (misses, bounded cache).
+const okBody = JSON.stringify({ status: 'success', code: 'OK', message: '', request_id: 'r', trace_id: 't', model: { name: 'm', version: '1' }, result: { confidence: 0.9 } });
+const memClient = createClient({ baseUrl, transport: async () => ({ status: 200, headers: {}, body: okBody }) });
+globalThis.gc?.();
+const heapBefore = process.memoryUsage().heapUsed;
+for (let i = 0; i < MEMORY_CALLS; i++) await memClient.predict('fraud-score', { i, note: 'y'.repeat(100) });
+globalThis.gc?.();
+const heapGrowthMb = (process.memoryUsage().heapUsed - heapBefore) / 1e6;
+
+// Browser bundle of the core.
+const bundle = await build({
+  entryPoints: [fileURLToPath(new URL('../packages/client/dist/browser.js', import.meta.url))],
+  bundle: true,
+  minify: true,
+  write: false,
+  format: 'esm',
+  platform: 'browser',
+});
+const min = bundle.outputFiles[0].contents;
+
+console.log(`\n| measure | value | target |\n|---|---:|---|`);
+console.log(`| cache hit, 1 KB input | ${hitUs.toFixed(2)} µs/call | ≤ 5 µs |`);
+console.log(`| 1,000 concurrent identical calls | ${upstream} upstream request(s) | 1 |`);
+console.log(`| heap growth over ${MEMORY_CALLS.toLocaleString('en')} calls${globalThis.gc ? '' : ' (run with --expose-gc for precision)'} | ${heapGrowthMb.toFixed(1)} MB | < 10 MB |`);
+console.log(`| browser bundle (min / min+gzip) | ${(min.length / 1024).toFixed(1)} KB / ${(gzipSync(min).length / 1024).toFixed(1)} KB | small |`);
+console.log(`\n| cache key input | per key | throughput |\n|---|---:|---:|`);
+for (const row of keyRows) console.log(row);
+
+child.kill();
+await agent.close();
+process.exit(0);
