@@ -11,12 +11,14 @@ const padding = 'x'.repeat(900);
 let seq = 0;
 const deadline = performance.now() + Number(process.argv[2] ?? 4) * 1000;
 let n = 0;
-await Promise.all(Array.from({ length: 32 }, async () => {
-  while (performance.now() < deadline) {
-    await client.predict('fraud-score', { amount: 1, seq: seq++, note: padding });
-    n++;
-  }
-}));
+await Promise.all(
+  Array.from({ length: 32 }, async () => {
+    while (performance.now() < deadline) {
+      await client.predict('fraud-score', { amount: 1, seq: seq++, note: padding });
+      n++;
+    }
+  }),
+);
 console.log(`${(n / Number(process.argv[2] ?? 4)).toFixed(0)} req/s`);
 child.kill();
 process.exit(0);

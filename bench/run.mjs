@@ -1,13 +1,13 @@
 // Benchmarks (not tests): every client against the same loopback server in one run, reported as
 // req/s, p50/p99 and ratios to raw undici.request. Usage: node bench/run.mjs [--seconds 5]
 import { fork } from 'node:child_process';
-import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { cacheKey, createClient } from '@modelwire/client';
 import { build } from 'esbuild';
 import ky from 'ky';
 import createFetchClient from 'openapi-fetch';
 import { Agent, request } from 'undici';
-import { cacheKey, createClient } from '@modelwire/client';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -96,7 +96,11 @@ const hitUs = ((performance.now() - t) * 1000) / HITS;
 
 // Cache key cost by input size.
 const keyRows = [];
-for (const [label, size] of [['1 KB', 1_000], ['100 KB', 100_000], ['1 MB', 1_000_000]]) {
+for (const [label, size] of [
+  ['1 KB', 1_000],
+  ['100 KB', 100_000],
+  ['1 MB', 1_000_000],
+]) {
   const data = { text: 'a'.repeat(size / 2), values: Array.from({ length: size / 20 }, (_, i) => i * 1.5) };
   const bytes = JSON.stringify(data).length;
   const n = Math.max(5, Math.round(50_000_000 / bytes));
@@ -113,13 +117,33 @@ const counting = createClient({
   transport: async (req) => {
     upstream++;
     await new Promise((r) => setTimeout(r, 20));
-    return { status: 200, headers: {}, body: JSON.stringify({ status: 'success', code: 'OK', message: '', request_id: req.headers['x-request-id'], trace_id: 't', model: { name: 'm', version: '1' }, result: {} }) };
+    return {
+      status: 200,
+      headers: {},
+      body: JSON.stringify({
+        status: 'success',
+        code: 'OK',
+        message: '',
+        request_id: req.headers['x-request-id'],
+        trace_id: 't',
+        model: { name: 'm', version: '1' },
+        result: {},
+      }),
+    };
   },
 });
 await Promise.all(Array.from({ length: 1000 }, () => counting.predict('fraud-score', { same: true })));
 
 // Memory: many calls through the full pipeline on an in-memory transport (misses, bounded cache).
-const okBody = JSON.stringify({ status: 'success', code: 'OK', message: '', request_id: 'r', trace_id: 't', model: { name: 'm', version: '1' }, result: { confidence: 0.9 } });
+const okBody = JSON.stringify({
+  status: 'success',
+  code: 'OK',
+  message: '',
+  request_id: 'r',
+  trace_id: 't',
+  model: { name: 'm', version: '1' },
+  result: { confidence: 0.9 },
+});
 const memClient = createClient({ baseUrl, transport: async () => ({ status: 200, headers: {}, body: okBody }) });
 globalThis.gc?.();
 const heapBefore = process.memoryUsage().heapUsed;
@@ -141,8 +165,12 @@ const min = bundle.outputFiles[0].contents;
 console.log(`\n| measure | value | target |\n|---|---:|---|`);
 console.log(`| cache hit, 1 KB input | ${hitUs.toFixed(2)} µs/call | ≤ 5 µs |`);
 console.log(`| 1,000 concurrent identical calls | ${upstream} upstream request(s) | 1 |`);
-console.log(`| heap growth over ${MEMORY_CALLS.toLocaleString('en')} calls${globalThis.gc ? '' : ' (run with --expose-gc for precision)'} | ${heapGrowthMb.toFixed(1)} MB | < 10 MB |`);
-console.log(`| browser bundle (min / min+gzip) | ${(min.length / 1024).toFixed(1)} KB / ${(gzipSync(min).length / 1024).toFixed(1)} KB | small |`);
+console.log(
+  `| heap growth over ${MEMORY_CALLS.toLocaleString('en')} calls${globalThis.gc ? '' : ' (run with --expose-gc for precision)'} | ${heapGrowthMb.toFixed(1)} MB | < 10 MB |`,
+);
+console.log(
+  `| browser bundle (min / min+gzip) | ${(min.length / 1024).toFixed(1)} KB / ${(gzipSync(min).length / 1024).toFixed(1)} KB | small |`,
+);
 console.log(`\n| cache key input | per key | throughput |\n|---|---:|---:|`);
 for (const row of keyRows) console.log(row);
 

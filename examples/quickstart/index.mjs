@@ -30,7 +30,11 @@ const short = (id) => (id ? `${id.slice(0, 8)}…` : '-');
 const mock = await startMockServer({ port: 0 });
 say(bold(`\nmodelwire quickstart — mock model gateway at ${mock.apiUrl}\n`));
 const admin = (path, body) =>
-  fetch(`${mock.url}/__admin/${path}`, { method: body === undefined ? 'GET' : 'POST', headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  fetch(`${mock.url}/__admin/${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 
 const RESET_MS = 1500;
 const events = [];
@@ -55,9 +59,18 @@ try {
   const tx = { amount: 129.5, country: 'FR', card_present: false, hour: 14 };
   let t = performance.now();
   const first = await client.predict('fraud-score', tx);
-  say(`  fraud-score v${first.model.version}: ${first.result.label} (score ${first.result.score.toFixed(4)}), confidence ${first.confidence?.toFixed(4)}, uncertainty ${first.uncertaintyScore?.toFixed(4)}`);
-  say(dim(`  request ${short(first.requestId)}, ${first.attempts} attempt, ${ms(t)}; model threshold min_confidence=${info.thresholds.min_confidence}`));
-  check(first.attempts === 1 && !first.cached && typeof first.confidence === 'number', 'answered by the model in one attempt, with a confidence');
+  say(
+    `  fraud-score v${first.model.version}: ${first.result.label} (score ${first.result.score.toFixed(4)}), confidence ${first.confidence?.toFixed(4)}, uncertainty ${first.uncertaintyScore?.toFixed(4)}`,
+  );
+  say(
+    dim(
+      `  request ${short(first.requestId)}, ${first.attempts} attempt, ${ms(t)}; model threshold min_confidence=${info.thresholds.min_confidence}`,
+    ),
+  );
+  check(
+    first.attempts === 1 && !first.cached && typeof first.confidence === 'number',
+    'answered by the model in one attempt, with a confidence',
+  );
 
   // 2. The same input again (keys in another order) is served from the cache.
   say(bold('\n2. Same input again, keys reordered'));
@@ -69,23 +82,44 @@ try {
   // 3. Outage: the primary model answers 503; retries, the breaker opens after 5 failures, the backup answers.
   say(bold('\n3. Model outage (fraud-score answers 503)'));
   await admin('scenario', {
-    routes: [{ method: 'POST', path: '/v1/models/fraud-score/predict', responses: Array.from({ length: 20 }, () => ({ status: 503, headers: { 'Retry-After': '0' } })), then: 'passthrough' }],
+    routes: [
+      {
+        method: 'POST',
+        path: '/v1/models/fraud-score/predict',
+        responses: Array.from({ length: 20 }, () => ({ status: 503, headers: { 'Retry-After': '0' } })),
+        then: 'passthrough',
+      },
+    ],
   });
   const outage = [];
   for (const amount of [980, 15, 2400]) {
     t = performance.now();
     const p = await client.predict('fraud-score', { amount, country: 'DE', card_present: true });
     outage.push(p);
-    say(`  amount ${amount}: ${p.result.label} from ${p.model.name} v${p.model.version}, fallback=${p.fallback?.reason}, ${p.attempts} attempt(s), request ${short(p.requestId)}, ${ms(t)}`);
+    say(
+      `  amount ${amount}: ${p.result.label} from ${p.model.name} v${p.model.version}, fallback=${p.fallback?.reason}, ${p.attempts} attempt(s), request ${short(p.requestId)}, ${ms(t)}`,
+    );
   }
   const log = (await (await admin('requests')).json()).requests;
   const primaryHits = log.filter((r) => r.path === '/v1/models/fraud-score/predict').length;
-  check(outage.every((p) => p.fallback?.to === 'fraud-score-backup'), 'every call during the outage was answered by fraud-score-backup');
-  check(outage[0].fallback?.reason === 'retries_exhausted' && outage[0].attempts === 4, 'call 1: 3 attempts on the primary, then the backup');
+  check(
+    outage.every((p) => p.fallback?.to === 'fraud-score-backup'),
+    'every call during the outage was answered by fraud-score-backup',
+  );
+  check(
+    outage[0].fallback?.reason === 'retries_exhausted' && outage[0].attempts === 4,
+    'call 1: 3 attempts on the primary, then the backup',
+  );
   check(outage[2].fallback?.reason === 'circuit_open' && outage[2].attempts === 1, 'call 3: breaker open, primary not called at all');
-  check(primaryHits === 6 && client.breakerState('fraud-score') === 'open', `breaker opened after 5 consecutive failures (primary saw ${primaryHits - 1} failing + 1 earlier request)`);
+  check(
+    primaryHits === 6 && client.breakerState('fraud-score') === 'open',
+    `breaker opened after 5 consecutive failures (primary saw ${primaryHits - 1} failing + 1 earlier request)`,
+  );
   const ids = log.filter((r) => r.headers['x-request-id'] === outage[0].requestId);
-  check(ids.length === 4 && new Set(ids.map((r) => r.headers['idempotency-key'])).size === 2, 'one request id across retries and fallback; the backup got its own idempotency key');
+  check(
+    ids.length === 4 && new Set(ids.map((r) => r.headers['idempotency-key'])).size === 2,
+    'one request id across retries and fallback; the backup got its own idempotency key',
+  );
 
   // 4. Recovery through half-open.
   say(bold('\n4. Recovery'));
@@ -126,10 +160,16 @@ try {
   say(`  submitted ${job.jobId} (${job.state}), request ${short(job.requestId)}`);
   const done = await client.waitForJob('sentiment', job.jobId, { pollInitialMs: 50, timeoutMs: 10_000 });
   say(`  ${done.jobId} ${done.state}: ${done.result?.label} (confidence ${done.result?.confidence?.toFixed(4)}), ${ms(t)}`);
-  const delivered = await Promise.race([callback, new Promise((r) => setTimeout(() => r({ ok: false, error: 'no callback within 5 s' }), 5000))]);
+  const delivered = await Promise.race([
+    callback,
+    new Promise((r) => setTimeout(() => r({ ok: false, error: 'no callback within 5 s' }), 5000)),
+  ]);
   receiver.close();
   check(done.state === 'succeeded', 'the job went queued → running → succeeded');
-  check(delivered.ok && delivered.job.result.job_id === job.jobId, `the callback's X-Modelwire-Signature verified${delivered.ok ? '' : `: ${delivered.error}`}`);
+  check(
+    delivered.ok && delivered.job.result.job_id === job.jobId,
+    `the callback's X-Modelwire-Signature verified${delivered.ok ? '' : `: ${delivered.error}`}`,
+  );
 
   // 6. Feedback for retraining.
   say(bold('\n6. Feedback'));
@@ -144,7 +184,13 @@ try {
 }
 
 const counts = events.reduce((acc, e) => ({ ...acc, [e.type]: (acc[e.type] ?? 0) + 1 }), {});
-say(dim(`\nevents: ${Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(', ')}`));
+say(
+  dim(
+    `\nevents: ${Object.entries(counts)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}`,
+  ),
+);
 if (failures) {
   console.error(red(`\n${failures} step(s) did not behave as described`));
   process.exit(1);

@@ -69,7 +69,9 @@ describe('canonicalJson fast path vs general writer', () => {
   });
 
   it('applies toJSON like JSON.stringify, then canonicalises the result', () => {
-    expect(canonicalJson({ when: new Date(0), o: { toJSON: () => ({ b: 1, a: 2 }) } })).toBe('{"o":{"a":2,"b":1},"when":"1970-01-01T00:00:00.000Z"}');
+    expect(canonicalJson({ when: new Date(0), o: { toJSON: () => ({ b: 1, a: 2 }) } })).toBe(
+      '{"o":{"a":2,"b":1},"when":"1970-01-01T00:00:00.000Z"}',
+    );
   });
 
   it('never mutates the input and reorders deep objects', () => {
@@ -81,7 +83,7 @@ describe('canonicalJson fast path vs general writer', () => {
 
   it('agrees with the general writer on random documents', () => {
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const gen = (depth: number): unknown => {
       const r = rnd();
       if (depth > 3 || r < 0.3) return [rnd() * 1e6 - 5e5, 'é\u2028"', null, true, 1e21, 5e-324][Math.floor(rnd() * 6)];
