@@ -183,7 +183,8 @@ try {
   await mock.close();
 }
 
-const counts = events.reduce((acc, e) => ({ ...acc, [e.type]: (acc[e.type] ?? 0) + 1 }), {});
+const counts = {};
+for (const e of events) counts[e.type] = (counts[e.type] ?? 0) + 1;
 say(
   dim(
     `\nevents: ${Object.entries(counts)

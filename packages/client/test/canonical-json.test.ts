@@ -83,7 +83,10 @@ describe('canonicalJson fast path vs general writer', () => {
 
   it('agrees with the general writer on random documents', () => {
     let seed = 7;
-    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     const gen = (depth: number): unknown => {
       const r = rnd();
       if (depth > 3 || r < 0.3) return [rnd() * 1e6 - 5e5, 'é\u2028"', null, true, 1e21, 5e-324][Math.floor(rnd() * 6)];
