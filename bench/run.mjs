@@ -13,6 +13,7 @@ const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
+const quick = process.argv.includes('--http-only');
 const SECONDS = arg('seconds', 4);
 const CONCURRENCY = arg('concurrency', 32);
 const MEMORY_CALLS = arg('memory-calls', 1_000_000);
@@ -69,21 +70,35 @@ async function measure(fn) {
   }
   for (let i = 0; i < 200; i++) await fn(); // warm-up
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const cpu = process.cpuUsage(cpuBefore);
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
-  return { rps: count / elapsed, p50: pct(50), p99: pct(99) };
+  // Client CPU per request is steadier than req/s on a shared machine.
+  return { rps: count / elapsed, p50: pct(50), p99: pct(99), cpuUs: (cpu.user + cpu.system) / count };
 }
 
 console.log(`# modelwire benchmark — Node ${process.version}, loopback, ${CONCURRENCY} concurrent, ~1 KB input, ${SECONDS}s each\n`);
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : undefined;
 const results = {};
-for (const [name, fn] of Object.entries(contenders)) results[name] = await measure(fn);
+for (const [name, fn] of Object.entries(contenders)) {
+  if (!only || name.includes('raw') || only.some((o) => name.startsWith(o))) results[name] = await measure(fn);
+}
 const raw = results['undici.request (raw)'].rps;
-console.log('| client | req/s | p50 ms | p99 ms | × raw undici |');
-console.log('|---|---:|---:|---:|---:|');
+const rawCpu = results['undici.request (raw)'].cpuUs;
+console.log('| client | req/s | p50 ms | p99 ms | × raw undici (req/s) | client CPU µs/req | × raw undici (CPU) |');
+console.log('|---|---:|---:|---:|---:|---:|---:|');
 for (const [name, r] of Object.entries(results)) {
-  console.log(`| ${name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${(r.rps / raw).toFixed(2)} |`);
+  console.log(
+    `| ${name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${(r.rps / raw).toFixed(2)} | ${r.cpuUs.toFixed(1)} | ${(rawCpu / r.cpuUs).toFixed(2)} |`,
+  );
+}
+
+if (quick) {
+  child.kill();
+  process.exit(0);
 }
 
 // Cache hit path: the same 1 KB input again and again.

@@ -122,6 +122,7 @@ export function createClientWith(options: ClientOptions, defaultTransport: (o: C
       timeoutMs: call.timeoutMs ?? opts.timeoutMs,
       counter: { attempts: 0 },
       emit,
+      observed: opts.onEvent !== undefined,
     };
   }
 

@@ -46,6 +46,8 @@ export interface CallContext {
   /** HTTP attempts made so far for the logical call (shared across retries and fallback). */
   counter: { attempts: number };
   emit: (event: ModelwireEvent) => void;
+  /** False when nobody listens: hot paths then skip building events. */
+  observed: boolean;
 }
 
 /** A pipeline stage: does its job around `next` (the rest of the pipeline). */

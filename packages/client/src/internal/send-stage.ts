@@ -46,15 +46,16 @@ export function sendStage(deps: {
       signal: ctx.signal as AbortSignal,
     };
     const attemptNo = ++ctx.counter.attempts;
-    ctx.emit({
-      type: 'request',
-      model: ctx.model,
-      method: request.method,
-      url: request.url,
-      requestId: ctx.requestId,
-      attempt: attemptNo,
-      headers: redactHeaders(headers),
-    });
+    if (ctx.observed)
+      ctx.emit({
+        type: 'request',
+        model: ctx.model,
+        method: request.method,
+        url: request.url,
+        requestId: ctx.requestId,
+        attempt: attemptNo,
+        headers: redactHeaders(headers),
+      });
     const started = clock.now();
     let response: HttpResponse;
     try {
@@ -77,16 +78,17 @@ export function sendStage(deps: {
         traceId: ctx.traceId,
       });
     }
-    ctx.emit({
-      type: 'response',
-      model: ctx.model,
-      method: request.method,
-      url: request.url,
-      requestId: ctx.requestId,
-      attempt: attemptNo,
-      status: response.status,
-      latencyMs: clock.now() - started,
-    });
+    if (ctx.observed)
+      ctx.emit({
+        type: 'response',
+        model: ctx.model,
+        method: request.method,
+        url: request.url,
+        requestId: ctx.requestId,
+        attempt: attemptNo,
+        status: response.status,
+        latencyMs: clock.now() - started,
+      });
     const parsed = parseResponse(response, { requestId: ctx.requestId, traceId: ctx.traceId, wallMs: clock.wallMs() });
     if (parsed instanceof ModelwireError) {
       if (response.status === 401 && tokens.refreshable && !forceRefresh) return attempt(ctx, true);
