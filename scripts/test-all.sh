@@ -20,6 +20,8 @@ step "TypeScript tests (every workspace package)"
 pnpm -r --workspace-concurrency=1 test
 step "package: publint, arethetypeswrong, smoke import on Node 22 / 24 / 26"
 (cd packages/client && pnpm lint:package && pnpm smoke)
+step "browser: the client's browser build in headless Chromium"
+bash scripts/test-browser.sh
 if [ -f scripts/test-python.sh ]; then step "Python SDK"; bash scripts/test-python.sh; fi
 if [ -f scripts/test-java.sh ]; then step "Java SDK"; bash scripts/test-java.sh; fi
 step "all tests passed"
