@@ -210,3 +210,21 @@ describe('trace context and events', () => {
     await expect(throwing.predict('m', { a: 1 })).resolves.toBeDefined();
   });
 });
+
+describe('token provider', () => {
+  it('is asked once per call (cache scope and first attempt share the token)', async () => {
+    let asked = 0;
+    const requests: HttpRequest[] = [];
+    const client = createClient({
+      baseUrl,
+      auth: { getToken: () => `tok-${++asked}` },
+      transport: async (req) => {
+        requests.push(req);
+        return { status: 200, headers: {}, body: ok({}, { model: { name: 'm', version: '1' } }) };
+      },
+    });
+    await client.predict('m', { a: 1 });
+    expect(asked).toBe(1);
+    expect(requests[0]?.headers.authorization).toBe('Bearer tok-1');
+  });
+});

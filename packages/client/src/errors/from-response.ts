@@ -22,20 +22,17 @@ export interface ErrorResponseFacts {
   retryAfterMs?: number;
 }
 
+// Codes for bodies that are not envelopes (an nginx HTML page…); other statuses get `HTTP_<status>`.
 const DEFAULT_CODES: Record<number, string> = {
   400: 'BAD_REQUEST',
   401: 'UNAUTHENTICATED',
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
-  408: 'REQUEST_TIMEOUT',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
   422: 'VALIDATION_FAILED',
   429: 'RATE_LIMITED',
-  500: 'INTERNAL',
-  502: 'BAD_GATEWAY',
   503: 'MODEL_UNAVAILABLE',
-  504: 'GATEWAY_TIMEOUT',
 };
 
 /**

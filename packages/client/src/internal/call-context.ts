@@ -35,6 +35,8 @@ export interface CallContext {
   idempotencyKey: string | undefined;
   traceId: string;
   traceFlags: string;
+  /** The token already obtained for the cache scope (first attempt only; retries ask again). */
+  presetToken: string | undefined;
   /** Cache/coalescing key, when the operation is cacheable. */
   cacheKey: string | undefined;
   useCache: boolean;

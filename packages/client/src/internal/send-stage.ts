@@ -36,7 +36,8 @@ export function sendStage(deps: {
     if (ctx.version !== undefined) headers['x-model-version'] = ctx.version;
     const body = ctx.body?.(ctx);
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const token = await tokens.token(forceRefresh);
+    // The first attempt reuses the token the cache scope was computed from, so a provider is asked once per call.
+    const token = !forceRefresh && ctx.counter.attempts === 0 && ctx.presetToken !== undefined ? ctx.presetToken : await tokens.token(forceRefresh);
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
     const request: HttpRequest = {
       method: ctx.method,

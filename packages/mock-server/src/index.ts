@@ -1,0 +1,13 @@
+/**
+ * `@modelwire/mock-server`: the modelwire mock gateway over real HTTP, with an admin API.
+ *
+ * @example
+ * import { startMockServer } from '@modelwire/mock-server';
+ * const server = await startMockServer({ port: 0 });
+ * // … point an SDK at server.apiUrl …
+ * await server.close();
+ */
+export { type AdminAnswer, type AdminTargets, handleAdmin, type Scenario } from './admin.js';
+export { type LoggedRequest, RequestLog } from './request-log.js';
+export { ScriptBook, type ScriptedResponse, type ScriptedRoute } from './script.js';
+export { type MockServer, type MockServerOptions, startMockServer } from './server.js';

@@ -1,0 +1,68 @@
+/**
+ * One scripted answer of a route (see the admin API in docs/semantics.md).
+ *
+ * @example
+ * const r: ScriptedResponse = { status: 503, headers: { 'Retry-After': '0' } };
+ */
+export interface ScriptedResponse {
+  /** HTTP status; omitted = the real handler's status (or 200 with `body`/`raw_body`). */
+  status?: number;
+  headers?: Record<string, string>;
+  /** JSON body sent as is; omitted on an error status = a contract error envelope. */
+  body?: unknown;
+  /** Bytes sent as is (UTF-8), e.g. `"<html>"` or broken JSON. Wins over `body`. */
+  raw_body?: string;
+  /** Wait this long before answering (or before resetting). */
+  delay_ms?: number;
+  /** Destroy the socket instead of answering (a connection reset). */
+  reset?: boolean;
+}
+
+/**
+ * A scripted route: requests with this method and exact path consume `responses` in order; then
+ * `passthrough` (default: the real models answer) or `repeat_last`.
+ *
+ * @example
+ * const route: ScriptedRoute = { method: 'POST', path: '/v1/models/fraud-score/predict', responses: [{ status: 503 }], then: 'passthrough' };
+ */
+export interface ScriptedRoute {
+  method: string;
+  path: string;
+  responses: ScriptedResponse[];
+  then?: 'passthrough' | 'repeat_last';
+}
+
+interface LoadedRoute extends ScriptedRoute {
+  next: number;
+}
+
+/**
+ * The scripts of the loaded scenario.
+ *
+ * @example
+ * const book = new ScriptBook();
+ * book.load([{ method: 'GET', path: '/v1/models', responses: [{ status: 500 }] }]);
+ * book.take('GET', '/v1/models'); // { status: 500 }
+ * book.take('GET', '/v1/models'); // undefined (passthrough)
+ */
+export class ScriptBook {
+  private routes: LoadedRoute[] = [];
+
+  /** Replaces every script. */
+  load(routes: ScriptedRoute[]): void {
+    this.routes = routes.map((r) => ({ ...r, method: r.method.toUpperCase(), next: 0 }));
+  }
+
+  /** Forgets every script. */
+  clear(): void {
+    this.routes = [];
+  }
+
+  /** The next scripted response of a request, or `undefined` when the real handlers answer. */
+  take(method: string, path: string): ScriptedResponse | undefined {
+    const route = this.routes.find((r) => r.method === method.toUpperCase() && r.path === path);
+    if (!route || route.responses.length === 0) return undefined;
+    if (route.next < route.responses.length) return route.responses[route.next++];
+    return route.then === 'repeat_last' ? route.responses[route.responses.length - 1] : undefined;
+  }
+}

@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** Where the language-neutral vectors live (`test/vectors/`). */
+export const VECTORS_DIR = fileURLToPath(new URL('../../vectors/', import.meta.url));
+
+/**
+ * Reads one vectors file as parsed JSON.
+ *
+ * @example
+ * const { cases } = loadVectors<CanonicalJsonVectors>('canonical-json.json');
+ */
+export function loadVectors<T>(file: string): T {
+  return JSON.parse(readFileSync(VECTORS_DIR + file, 'utf8')) as T;
+}
+
+/** `canonical-json.json` (see test/vectors/README.md). */
+export interface CanonicalJsonVectors {
+  cases: { name: string; input_json: string; canonical: string; sha256: string }[];
+  rejected: {
+    name: string;
+    input_json: string;
+    path: (string | number)[];
+    special: 'NaN' | 'Infinity' | '-Infinity';
+    error_kind: string;
+    error_code: string;
+  }[];
+}
+
+/** `cache-keys.json`. */
+export interface CacheKeyVectors {
+  cases: {
+    name: string;
+    model: string;
+    version: string | null;
+    scope: string;
+    data_json: string;
+    data: unknown;
+    canonical: string;
+    key: string;
+  }[];
+  scopes: {
+    name: string;
+    auth:
+      | null
+      | { token: string }
+      | { token_provider_returns: string }
+      | { oidc: { token_url: string; client_id: string; client_secret: string; scope?: string } };
+    cache_scope?: string;
+    scope: string;
+  }[];
+}
+
+/** `webhooks.json`. */
+export interface WebhookVectors {
+  header_name: string;
+  cases: {
+    name: string;
+    secret: string;
+    raw_body: string;
+    header: string | null;
+    now: number;
+    tolerance_seconds: number;
+    valid: boolean;
+    reason?: 'malformed_header' | 'timestamp_out_of_tolerance' | 'signature_mismatch';
+  }[];
+}
+
+/** `retry-after.json`. */
+export interface RetryAfterVectors {
+  cases: {
+    name: string;
+    header: string;
+    now_ms: number;
+    cap_ms: number;
+    expected: { delay_ms: number; give_up?: true } | { ignored: true };
+  }[];
+}
+
+/**
+ * Builds the value a `rejected` canonical-JSON case describes: `input_json` with the special number
+ * (NaN / ±Infinity, which JSON cannot spell) placed at `path`.
+ *
+ * @example
+ * specialValue({ input_json: '{"a":null}', path: ['a'], special: 'NaN' }); // { a: NaN }
+ */
+export function specialValue(c: { input_json: string; path: (string | number)[]; special: string }): unknown {
+  const special = c.special === 'NaN' ? Number.NaN : c.special === 'Infinity' ? Infinity : -Infinity;
+  if (c.path.length === 0) return special;
+  const root = JSON.parse(c.input_json) as Record<string | number, unknown>;
+  let target = root;
+  for (const step of c.path.slice(0, -1)) target = target[step] as Record<string | number, unknown>;
+  target[c.path[c.path.length - 1] as string | number] = special;
+  return root;
+}
