@@ -2,10 +2,10 @@
 // Debian Chromium (playwright-core) against the mock gateway on a second origin.
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
 import { cacheKey } from '@modelwire/client';
 import { startMockServer } from '@modelwire/mock-server';
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const bundle = await build({
@@ -28,7 +28,16 @@ const site = createServer((req, res) => {
 await new Promise((r) => site.listen(0, '127.0.0.1', r));
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 let failed = false;
 try {
@@ -37,7 +46,12 @@ try {
   await page.goto(`http://127.0.0.1:${site.address().port}/`);
   await page.waitForFunction(() => typeof window.runModelwire === 'function');
   const result = await page.evaluate((url) => window.runModelwire(url), mock.apiUrl);
-  const expectedKey = cacheKey({ model: 'fraud-score', version: null, scope: 'anonymous', data: { amount: 129.5, country: 'FR', card_present: false } });
+  const expectedKey = cacheKey({
+    model: 'fraud-score',
+    version: null,
+    scope: 'anonymous',
+    data: { amount: 129.5, country: 'FR', card_present: false },
+  });
   const checks = [
     [typeof result.confidence === 'number' && result.version === '2', 'prediction with confidence from fraud-score v2'],
     [result.secondCached === true, 'same input, keys reordered, served from cache'],

@@ -170,30 +170,34 @@ export function createClientWith(options: ClientOptions, defaultTransport: (o: C
     };
   }
 
+  /** Validates and canonicalises a model input once: its JSON, token, cache scope and cache key. */
+  async function prepareInput(model: string, data: Record<string, unknown>, version: string | undefined) {
+    checkModel(model);
+    checkData(data);
+    const dataJson = canonicalJson(data);
+    checkSize(dataJson);
+    const token = await tokens.token(false);
+    const scope = opts.cacheScope ?? tokens.scope(token);
+    return { dataJson, token, scope, key: keyOf(model, version, scope, dataJson) };
+  }
+
+  /** The request envelope `{request_id, data, meta}` (+ `extra` members) for the model `ctx` calls. */
   function envelopeBody(
     ctx: CallContext,
-    dataJson: string,
-    primaryKey: string,
+    input: { dataJson: string; key: string; scope: string },
     primaryModel: string,
-    scope: string,
     meta: Record<string, unknown> | undefined,
     extra = '',
   ): string {
     // The digest is the cache key of the model actually called (the backup's after a fallback).
-    const digest = ctx.model === primaryModel ? primaryKey : keyOf(ctx.model as string, undefined, scope, dataJson);
+    const digest = ctx.model === primaryModel ? input.key : keyOf(ctx.model as string, undefined, input.scope, input.dataJson);
     const metaJson = JSON.stringify({ ...meta, input_digest: digest, client: CLIENT_ID });
-    return `{"request_id":${JSON.stringify(ctx.requestId)},"data":${dataJson},"meta":${metaJson}${extra}}`;
+    return `{"request_id":${JSON.stringify(ctx.requestId)},"data":${input.dataJson},"meta":${metaJson}${extra}}`;
   }
 
   const client: ModelwireClient = {
     async predict(model, data, options = {}) {
-      checkModel(model);
-      checkData(data);
-      const dataJson = canonicalJson(data);
-      checkSize(dataJson);
-      const token = await tokens.token(false);
-      const scope = opts.cacheScope ?? tokens.scope(token);
-      const key = keyOf(model, options.version, scope, dataJson);
+      const input = await prepareInput(model, data, options.version);
       const ctx = context(
         {
           operation: 'predict',
@@ -202,10 +206,10 @@ export function createClientWith(options: ClientOptions, defaultTransport: (o: C
           model,
           version: options.version,
           idempotencyKey: newId(),
-          presetToken: token,
-          cacheKey: key,
+          presetToken: input.token,
+          cacheKey: input.key,
           useCache: options.cache !== false && opts.cache !== false,
-          body: (c) => envelopeBody(c, dataJson, key, model, scope, options.meta),
+          body: (c) => envelopeBody(c, input, model, options.meta),
         },
         options,
       );
@@ -214,13 +218,7 @@ export function createClientWith(options: ClientOptions, defaultTransport: (o: C
     },
 
     async submitJob(model, data, options = {}) {
-      checkModel(model);
-      checkData(data);
-      const dataJson = canonicalJson(data);
-      checkSize(dataJson);
-      const token = await tokens.token(false);
-      const scope = opts.cacheScope ?? tokens.scope(token);
-      const key = keyOf(model, options.version, scope, dataJson);
+      const input = await prepareInput(model, data, options.version);
       const extra = options.callbackUrl ? `,"callback_url":${JSON.stringify(options.callbackUrl)}` : '';
       const ctx = context(
         {
@@ -230,8 +228,8 @@ export function createClientWith(options: ClientOptions, defaultTransport: (o: C
           model,
           version: options.version,
           idempotencyKey: options.idempotencyKey ?? newId(),
-          presetToken: token,
-          body: (c) => envelopeBody(c, dataJson, key, model, scope, options.meta, extra),
+          presetToken: input.token,
+          body: (c) => envelopeBody(c, input, model, options.meta, extra),
         },
         options,
       );

@@ -37,7 +37,8 @@ export function sendStage(deps: {
     const body = ctx.body?.(ctx);
     if (body !== undefined) headers['content-type'] = 'application/json';
     // The first attempt reuses the token the cache scope was computed from, so a provider is asked once per call.
-    const token = !forceRefresh && ctx.counter.attempts === 0 && ctx.presetToken !== undefined ? ctx.presetToken : await tokens.token(forceRefresh);
+    const token =
+      !forceRefresh && ctx.counter.attempts === 0 && ctx.presetToken !== undefined ? ctx.presetToken : await tokens.token(forceRefresh);
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
     const request: HttpRequest = {
       method: ctx.method,
