@@ -11,7 +11,7 @@ export function canonicalJson(value: unknown): string {
   // Fast path: once every object's keys are in canonical order, native JSON.stringify prints exactly
   // RFC 8785 (same number and string forms). `prepare` reorders only the objects that need it.
   const state = { manual: false };
-  const prepared = prepare(value, '', state);
+  const prepared = prepare(value, state);
   if (!state.manual) return JSON.stringify(prepared) ?? 'null';
   const out: string[] = [];
   write(value, out, '');
@@ -30,11 +30,23 @@ function invalidType(value: unknown, path: string): never {
   throw new InvalidInputError(`data${path} is a ${typeof value}, which JSON cannot represent`, { code: 'INVALID_INPUT' });
 }
 
+/** Where the first non-finite number sits (only computed for the error message). */
+function pathOfNonFinite(value: unknown, path: string): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const found = pathOfNonFinite(item, `${path}/${key}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /** Returns `value` itself when already canonical, else a reordered copy; flags cases JSON.stringify can't order. */
-function prepare(value: unknown, path: string, state: { manual: boolean }): unknown {
+function prepare(value: unknown, state: { manual: boolean; root?: unknown }): unknown {
+  state.root ??= value;
   switch (typeof value) {
     case 'number':
-      if (!Number.isFinite(value)) invalidNumber(value, path);
+      if (!Number.isFinite(value)) invalidNumber(value, pathOfNonFinite(state.root, '') ?? '');
       return value;
     case 'bigint':
       return Number(value);
@@ -48,7 +60,7 @@ function prepare(value: unknown, path: string, state: { manual: boolean }): unkn
         let copy: unknown[] | undefined;
         for (let i = 0; i < value.length; i++) {
           const item = value[i];
-          const p = prepare(item, path.length < 200 ? `${path}/${i}` : path, state);
+          const p = prepare(item, state);
           if (p !== item) {
             copy ??= value.slice();
             copy[i] = p;
@@ -73,7 +85,7 @@ function prepare(value: unknown, path: string, state: { manual: boolean }): unkn
       }
       for (const key of keys) {
         const item = (value as Record<string, unknown>)[key];
-        const p = prepare(item, path.length < 200 ? `${path}/${key}` : path, state);
+        const p = prepare(item, state);
         if (p !== item && !copy) {
           copy = {};
           for (const k of keys) {

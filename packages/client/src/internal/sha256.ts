@@ -1,7 +1,11 @@
 // SHA-256 without a static `node:crypto` import, so the same module works in browsers: Node's
 // native hash when available (fast path), a small pure-JS implementation otherwise.
 
-type NodeCrypto = { createHash(alg: string): { update(d: string, e: string): { digest(e: string): string } } };
+type NodeCrypto = {
+  createHash(alg: string): { update(d: string, e: string): { digest(e: string): string } };
+  /** One-shot hashing (Node ≥ 21.7): no Hash object per call. */
+  hash?: (alg: string, data: string, encoding: string) => string;
+};
 type NodeProcess = { getBuiltinModule?: (id: string) => unknown };
 
 const nodeCrypto = (globalThis as { process?: NodeProcess }).process?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined;
@@ -69,5 +73,6 @@ export function sha256HexPortable(text: string): string {
 
 /** Lowercase hex SHA-256 of a UTF-8 string. @example sha256Hex('abc').slice(0, 8) // 'ba7816bf' */
 export function sha256Hex(text: string): string {
+  if (nodeCrypto?.hash) return nodeCrypto.hash('sha256', text, 'hex');
   return nodeCrypto ? nodeCrypto.createHash('sha256').update(text, 'utf8').digest('hex') : sha256HexPortable(text);
 }
