@@ -1,7 +1,15 @@
 // Per-call CPU cost of the pipeline itself (in-memory transport, cache misses): node bench/overhead.mjs
 import { createClient } from '@modelwire/client';
 
-const okBody = JSON.stringify({ status: 'success', code: 'OK', message: '', request_id: 'r', trace_id: 't', model: { name: 'm', version: '1' }, result: { confidence: 0.9, label: 'legit', score: 0.08 } });
+const okBody = JSON.stringify({
+  status: 'success',
+  code: 'OK',
+  message: '',
+  request_id: 'r',
+  trace_id: 't',
+  model: { name: 'm', version: '1' },
+  result: { confidence: 0.9, label: 'legit', score: 0.08 },
+});
 const client = createClient({ baseUrl: 'http://127.0.0.1:9/v1', transport: async () => ({ status: 200, headers: {}, body: okBody }) });
 const padding = 'x'.repeat(900);
 const N = Number(process.argv[2] ?? 200_000);

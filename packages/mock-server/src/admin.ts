@@ -29,7 +29,6 @@ const SCENARIO_SCHEMA = {
         properties: {
           method: { type: 'string', pattern: '^[A-Za-z]+$' },
           path: { type: 'string', pattern: '^/' },
-          // biome-ignore lint/suspicious/noThenProperty: the admin API's field is named `then` (docs/semantics.md)
           then: { enum: ['passthrough', 'repeat_last'] },
           responses: {
             type: 'array',

@@ -56,7 +56,6 @@ describe('POST /__admin/scenario', () => {
           method: 'POST',
           path: PREDICT,
           responses: [{ status: 503, headers: { 'Retry-After': '0' } }, { status: 500 }],
-          // biome-ignore lint/suspicious/noThenProperty: the admin API's field is named `then` (docs/semantics.md)
           then: 'passthrough',
         },
       ],
@@ -82,7 +81,6 @@ describe('POST /__admin/scenario', () => {
           method: 'post',
           path: PREDICT,
           responses: [{ status: 429, headers: { 'Retry-After': '3' } }],
-          // biome-ignore lint/suspicious/noThenProperty: the admin API's field is named `then` (docs/semantics.md)
           then: 'repeat_last',
         },
       ],
