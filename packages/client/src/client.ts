@@ -335,7 +335,7 @@ function keyOf(model: string, version: string | undefined, scope: string, dataJs
   );
 }
 
-function toPrediction<R>(answer: Answer, ctx: CallContext, minConfidence: number | undefined): Prediction<R> {
+function toPrediction<R>(answer: Answer, ctx: Pick<CallContext, 'requestId' | 'traceId'>, minConfidence: number | undefined): Prediction<R> {
   const env = answer.envelope;
   const result = env.result ?? {};
   const confidence = typeof result.confidence === 'number' ? result.confidence : undefined;
@@ -344,9 +344,10 @@ function toPrediction<R>(answer: Answer, ctx: CallContext, minConfidence: number
     confidence,
     uncertaintyScore: typeof result.uncertainty_score === 'number' ? result.uncertainty_score : undefined,
     lowConfidence: confidence !== undefined && minConfidence !== undefined && confidence < minConfidence,
-    // A cache hit belongs to this call (its own ids); a network answer echoes what the server saw.
-    requestId: answer.cached ? ctx.requestId : (env.request_id ?? ctx.requestId),
-    traceId: answer.cached ? ctx.traceId : (env.trace_id ?? ctx.traceId),
+    // Ids of the request the server actually saw (for a cache hit, the original one), so feedback
+    // sent with `requestId` always refers to a real prediction.
+    requestId: env.request_id ?? ctx.requestId,
+    traceId: env.trace_id ?? ctx.traceId,
     model: { name: env.model?.name, version: answer.servedVersion ?? env.model?.version },
     cached: answer.cached,
     stale: answer.stale,

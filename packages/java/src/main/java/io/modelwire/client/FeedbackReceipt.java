@@ -1,0 +1,12 @@
+package io.modelwire.client;
+
+/**
+ * The gateway's receipt for feedback.
+ *
+ * <pre>{@code client.feedback("fraud-score", Map.of("request_id", id, "label", "fraud")).accepted() }</pre>
+ *
+ * @param feedbackId id of the stored feedback
+ * @param accepted whether it was accepted
+ * @param requestId the call's request id
+ */
+public record FeedbackReceipt(String feedbackId, boolean accepted, String requestId) {}

@@ -1,0 +1,491 @@
+package io.modelwire.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.modelwire.client.errors.ModelwireException;
+import io.modelwire.client.generated.model.Job;
+import io.modelwire.client.internal.Json;
+import io.modelwire.client.internal.Pipeline;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Runs one conformance scenario (see test/conformance/scenario.schema.json) and lists what did not hold. */
+final class ScenarioRunner {
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([a-z_][a-z0-9_]*)(?:\\.([a-z_]+))?\\}");
+  private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "conformance-abort");
+    t.setDaemon(true);
+    return t;
+  });
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  private final MockServer mock;
+  private final JsonNode scenario;
+  private final Map<String, JsonNode> vars = new HashMap<>();
+  private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final AtomicReference<String> providerToken = new AtomicReference<>();
+  private long logMark;
+
+  ScenarioRunner(MockServer mock, JsonNode scenario) {
+    this.mock = mock;
+    this.scenario = scenario;
+    vars.put("origin", TextNode.valueOf(mock.origin));
+    vars.put("api", TextNode.valueOf(mock.apiUrl));
+  }
+
+  List<String> run() throws Exception {
+    mock.reset();
+    if (scenario.has("server")) mock.scenario(substitute(scenario.get("server")));
+    try (ModelwireClient client = buildClient(substitute(scenario.path("client")))) {
+      int i = 0;
+      for (JsonNode step : scenario.path("steps")) {
+        String label = "step " + (++i);
+        if (step.has("call")) {
+          runCall(client, step, label).join();
+        } else if (step.has("concurrent")) {
+          List<CompletableFuture<Void>> all = new ArrayList<>();
+          int j = 0;
+          for (JsonNode c : step.get("concurrent")) all.add(runCall(client, c, label + "." + (++j)));
+          CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        } else if (step.has("sleep_ms")) {
+          Thread.sleep(step.get("sleep_ms").asLong()); // real time: the scenario waits for real timers
+        } else if (step.has("reset_requests")) {
+          for (JsonNode r : mock.requests()) logMark = Math.max(logMark, r.path("seq").asLong());
+        } else if (step.has("set_token")) {
+          providerToken.set(step.get("set_token").asText());
+        } else if (step.has("server")) {
+          mock.scenario(substitute(step.get("server")));
+        } else if (step.has("breaker_state")) {
+          JsonNode b = step.get("breaker_state");
+          String version = b.path("version").isTextual() ? b.path("version").asText() : null;
+          String state = switch (client.breakerState(b.path("model").asText(), version)) {
+            case CLOSED -> "closed";
+            case OPEN -> "open";
+            case HALF_OPEN -> "half-open";
+          };
+          if (!state.equals(b.path("expect").asText())) {
+            problems.add(label + ": breaker of " + b.path("model").asText() + "@" + (version == null ? "unpinned" : version)
+                + " expected " + b.path("expect").asText() + ", got " + state);
+          }
+        } else if (step.has("observe")) {
+          observe(step.get("observe"), label);
+        }
+      }
+      if (scenario.has("observe")) observe(scenario.get("observe"), "observe");
+    }
+    return problems;
+  }
+
+  // ------------------------------------------------------------------ client options
+
+  private ModelwireClient buildClient(JsonNode o) {
+    ModelwireClient.Builder b = ModelwireClient.builder().baseUrl(mock.apiUrl);
+    JsonNode auth = o.path("auth");
+    if (auth.has("token")) {
+      b.auth(Auth.token(auth.get("token").asText()));
+    } else if (auth.has("token_provider")) {
+      providerToken.set(auth.get("token_provider").asText());
+      b.auth(Auth.provider(() -> CompletableFuture.completedFuture(providerToken.get())));
+    } else if (auth.has("oidc")) {
+      JsonNode oi = auth.get("oidc");
+      b.auth(Auth.oidc(oi.path("token_url").asText(), oi.path("client_id").asText(), oi.path("client_secret").asText(),
+          oi.path("scope").isTextual() ? oi.path("scope").asText() : null));
+    }
+    if (o.has("fallbacks")) {
+      Map<String, String> fb = new HashMap<>();
+      o.get("fallbacks").fields().forEachRemaining(e -> fb.put(e.getKey(), e.getValue().asText()));
+      b.fallbacks(fb);
+    }
+    if (o.has("retry")) {
+      JsonNode r = o.get("retry");
+      RetryOptions d = RetryOptions.defaults();
+      Set<Integer> statuses = d.retryOnStatus();
+      if (r.has("retry_on_status")) {
+        statuses = new HashSet<>();
+        for (JsonNode s : r.get("retry_on_status")) statuses.add(s.asInt());
+      }
+      JsonNode budget = r.path("budget");
+      boolean budgetOn = !(budget.isBoolean() && !budget.asBoolean());
+      b.retry(new RetryOptions(r.path("max_retries").asInt(d.maxRetries()), Set.copyOf(statuses), d.retryOnTimeout(),
+          d.retryOnConnectionError(), r.path("backoff_initial_ms").asLong(d.backoffInitialMs()),
+          r.path("backoff_multiplier").asDouble(d.backoffMultiplier()), r.path("backoff_max_ms").asLong(d.backoffMaxMs()),
+          r.has("jitter") ? r.get("jitter").asText().equals("full") : d.fullJitter(),
+          r.path("retry_after_cap_ms").asLong(d.retryAfterCapMs()), budgetOn,
+          budget.path("max_tokens").asDouble(d.budgetMaxTokens()), budget.path("retry_cost").asDouble(d.budgetRetryCost()),
+          budget.path("success_refill").asDouble(d.budgetSuccessRefill())));
+    }
+    if (o.has("breaker")) {
+      JsonNode br = o.get("breaker");
+      BreakerOptions d = BreakerOptions.defaults();
+      b.breaker(br.isBoolean() && !br.asBoolean() ? new BreakerOptions(false, d.consecutiveFailures(), d.resetTimeoutMs(), 1)
+          : new BreakerOptions(true, br.path("consecutive_failures").asInt(d.consecutiveFailures()),
+              br.path("reset_timeout_ms").asLong(d.resetTimeoutMs()), d.halfOpenMaxCalls()));
+    }
+    if (o.has("cache")) {
+      JsonNode c = o.get("cache");
+      CacheOptions d = CacheOptions.defaults();
+      b.cache(c.isBoolean() && !c.asBoolean() ? CacheOptions.disabled()
+          : d.withBounds(c.path("ttl_ms").asLong(d.ttlMs()), c.path("max_entries").asLong(d.maxEntries()),
+              c.path("max_bytes").asLong(d.maxBytes())).withStaleIfError(c.path("stale_if_error").asBoolean(d.staleIfError())));
+    }
+    if (o.has("cache_scope")) b.cacheScope(o.get("cache_scope").asText());
+    if (o.has("timeout_ms")) b.timeout(Duration.ofMillis(o.get("timeout_ms").asLong()));
+    if (o.has("deadline_ms")) b.deadline(Duration.ofMillis(o.get("deadline_ms").asLong()));
+    if (o.has("min_confidence")) b.minConfidence(o.get("min_confidence").asDouble());
+    if (o.has("max_input_bytes")) b.maxInputBytes(o.get("max_input_bytes").asLong());
+    return b.build();
+  }
+
+  // ------------------------------------------------------------------ calls
+
+  private CompletableFuture<Void> runCall(ModelwireClient client, JsonNode raw, String label) {
+    JsonNode s = substitute(raw);
+    long started = System.nanoTime();
+    CompletableFuture<ObjectNode> outcome;
+    try {
+      outcome = invoke(client, s);
+    } catch (RuntimeException e) {
+      outcome = CompletableFuture.failedFuture(e);
+    }
+    return outcome.handle((ok, err) -> {
+      ObjectNode got = err != null ? errorOutcome(Pipeline.asModelwire(err)) : ok;
+      long elapsed = Math.round((System.nanoTime() - started) / 1e6);
+      if (s.has("save_as")) vars.put(s.get("save_as").asText(), got);
+      String where = label + " " + s.path("call").asText() + (s.has("note") ? " (" + s.get("note").asText() + ")" : "");
+      problems.addAll(checkExpect(where, s.path("expect"), got, elapsed));
+      return null;
+    });
+  }
+
+  private CompletableFuture<ObjectNode> invoke(ModelwireClient client, JsonNode s) {
+    JsonNode o = s.path("options");
+    CallOptions.Builder cb = CallOptions.builder();
+    if (o.has("version")) cb.version(o.get("version").asText());
+    if (o.has("request_id")) cb.requestId(o.get("request_id").asText());
+    if (o.has("cache")) cb.cache(o.get("cache").asBoolean());
+    if (o.has("traceparent")) cb.traceparent(o.get("traceparent").asText());
+    if (o.has("callback_url")) cb.callbackUrl(o.get("callback_url").asText());
+    if (o.has("timeout_ms") && !s.path("call").asText().equals("wait_for_job")) {
+      cb.timeout(Duration.ofMillis(o.get("timeout_ms").asLong()));
+    }
+    if (o.has("abort_after_ms")) {
+      AbortSignal signal = new AbortSignal();
+      TIMER.schedule(signal::abort, o.get("abort_after_ms").asLong(), TimeUnit.MILLISECONDS);
+      cb.signal(signal);
+    }
+    CallOptions opts = cb.build();
+    String model = s.path("model").asText(null);
+    String call = s.path("call").asText();
+    return switch (call) {
+      case "predict" -> client.predictAsync(model, s.get("data"), opts).thenApply(ScenarioRunner::predictOutcome);
+      case "submit_job" -> client.submitJobAsync(model, s.get("data"), opts).thenApply(ScenarioRunner::jobOutcome);
+      case "get_job" -> client.getJobAsync(model, s.path("job_id").asText()).thenApply(ScenarioRunner::jobOutcome);
+      case "cancel_job" -> client.cancelJobAsync(model, s.path("job_id").asText()).thenApply(ScenarioRunner::jobOutcome);
+      case "wait_for_job" -> {
+        JobWaitOptions w = JobWaitOptions.defaults();
+        if (o.has("timeout_ms")) w = w.withTimeout(Duration.ofMillis(o.get("timeout_ms").asLong()));
+        w = w.withPoll(o.path("poll_initial_ms").asLong(w.pollInitialMs()), w.pollMultiplier(),
+            o.path("poll_max_ms").asLong(w.pollMaxMs()));
+        yield client.waitForJobAsync(model, s.path("job_id").asText(), w).thenApply(ScenarioRunner::jobOutcome);
+      }
+      case "feedback" -> client.feedbackAsync(model, s.get("feedback")).thenApply(r -> {
+        ObjectNode out = ok();
+        out.put("accepted", r.accepted());
+        out.put("feedback_id", r.feedbackId());
+        return out;
+      });
+      case "model_info" -> client.modelInfoAsync(model).thenApply(x -> ok());
+      case "list_models" -> client.listModelsAsync().thenApply(x -> ok());
+      case "health" -> client.healthAsync().thenApply(x -> ok());
+      default -> throw new IllegalArgumentException("unknown call " + call);
+    };
+  }
+
+  private static ObjectNode ok() {
+    ObjectNode o = F.objectNode();
+    o.put("outcome", "ok");
+    return o;
+  }
+
+  private static ObjectNode predictOutcome(Prediction p) {
+    ObjectNode o = ok();
+    o.put("attempts", p.attempts());
+    o.put("cached", p.cached());
+    o.put("stale", p.stale());
+    o.set("fallback", p.fallback() == null ? NullNode.getInstance() : Json.MAPPER.valueToTree(p.fallback()));
+    o.put("low_confidence", p.lowConfidence());
+    o.put("model_name", p.model().name());
+    o.put("model_version", p.model().version());
+    o.put("request_id", p.requestId());
+    o.put("trace_id", p.traceId());
+    o.set("result", p.result());
+    return o;
+  }
+
+  private static ObjectNode jobOutcome(Job j) {
+    ObjectNode o = ok();
+    o.put("job_id", j.getJobId());
+    o.put("job_state", j.getState() == null ? null : j.getState().getValue());
+    o.put("request_id", j.getRequestId());
+    if (j.getResult() != null) o.set("result", Json.MAPPER.valueToTree(j.getResult()));
+    return o;
+  }
+
+  private static ObjectNode errorOutcome(ModelwireException e) {
+    ObjectNode o = F.objectNode();
+    o.put("outcome", "error");
+    o.put("error_kind", e.getClass().getSimpleName().replaceFirst("Exception$", ""));
+    o.put("error_code", e.code());
+    if (e.httpStatus() != null) o.put("http_status", e.httpStatus());
+    if (e.retryAfterMs() != null) o.put("retry_after_ms", e.retryAfterMs());
+    o.put("attempts", e.attempts());
+    o.set("field_errors", Json.MAPPER.valueToTree(e.errors()));
+    o.put("message", e.getMessage());
+    return o;
+  }
+
+  // ------------------------------------------------------------------ expectations
+
+  private static final List<String> SCALARS = List.of("error_kind", "error_code", "http_status", "retry_after_ms",
+      "attempts", "cached", "stale", "low_confidence", "model_name", "model_version", "request_id", "job_state", "accepted");
+
+  private static List<String> checkExpect(String where, JsonNode e, ObjectNode got, long elapsedMs) {
+    List<String> p = new ArrayList<>();
+    if (!got.path("outcome").asText().equals(e.path("outcome").asText())) {
+      String detail = got.path("outcome").asText().equals("error")
+          ? " (" + got.path("error_kind").asText() + " " + got.path("error_code").asText() + ": " + got.path("message").asText() + ")" : "";
+      p.add(where + ": expected outcome " + e.path("outcome").asText() + ", got " + got.path("outcome").asText() + detail);
+      return p;
+    }
+    for (String key : SCALARS) {
+      if (e.has(key) && !same(e.get(key), got.get(key))) p.add(where + ": " + key + " expected " + e.get(key) + ", got " + got.get(key));
+    }
+    if (e.has("fallback")) {
+      JsonNode actual = got.has("fallback") ? got.get("fallback") : NullNode.getInstance();
+      if (!same(e.get("fallback"), actual)) p.add(where + ": fallback expected " + e.get("fallback") + ", got " + actual);
+    }
+    if (e.has("field_errors")) {
+      JsonNode actual = got.path("field_errors");
+      for (JsonNode fe : e.get("field_errors")) {
+        boolean found = false;
+        for (JsonNode a : actual) found |= subset(fe, a);
+        if (!found) p.add(where + ": field error " + fe + " not in " + actual);
+      }
+    }
+    if (e.has("result") && !subset(e.get("result"), got.get("result"))) {
+      p.add(where + ": result " + got.get("result") + " lacks " + e.get("result"));
+    }
+    for (JsonNode key : e.path("result_has")) {
+      JsonNode r = got.get("result");
+      if (r == null || !r.has(key.asText()) || r.get(key.asText()).isMissingNode()) p.add(where + ": result lacks \"" + key.asText() + "\": " + r);
+    }
+    if (e.has("job_state_in")) {
+      boolean in = false;
+      for (JsonNode s : e.get("job_state_in")) in |= s.asText().equals(got.path("job_state").asText());
+      if (!in) p.add(where + ": job_state " + got.get("job_state") + " not in " + e.get("job_state_in"));
+    }
+    if (e.has("elapsed_ms_min") && elapsedMs < e.get("elapsed_ms_min").asDouble()) {
+      p.add(where + ": took " + elapsedMs + " ms, expected ≥ " + e.get("elapsed_ms_min"));
+    }
+    if (e.has("elapsed_ms_max") && elapsedMs > e.get("elapsed_ms_max").asDouble()) {
+      p.add(where + ": took " + elapsedMs + " ms, expected ≤ " + e.get("elapsed_ms_max"));
+    }
+    return p;
+  }
+
+  /** Deep equality where numbers compare by value (1 equals 1.0), as JavaScript's would. */
+  static boolean same(JsonNode a, JsonNode b) {
+    if (a == null || a.isMissingNode()) return b == null || b.isMissingNode();
+    if (b == null || b.isMissingNode()) return false;
+    if (a.isNumber() && b.isNumber()) return a.doubleValue() == b.doubleValue();
+    if (a.isObject() && b.isObject()) {
+      if (a.size() != b.size()) return false;
+      for (Iterator<Map.Entry<String, JsonNode>> it = a.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> en = it.next();
+        if (!same(en.getValue(), b.get(en.getKey()))) return false;
+      }
+      return true;
+    }
+    if (a.isArray() && b.isArray()) {
+      if (a.size() != b.size()) return false;
+      for (int i = 0; i < a.size(); i++) if (!same(a.get(i), b.get(i))) return false;
+      return true;
+    }
+    return a.equals(b);
+  }
+
+  /** {@code expected} is a deep subset of {@code actual} (objects: listed keys only). */
+  static boolean subset(JsonNode expected, JsonNode actual) {
+    if (expected.isObject()) {
+      if (actual == null || !actual.isObject()) return false;
+      for (Iterator<Map.Entry<String, JsonNode>> it = expected.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> en = it.next();
+        if (!subset(en.getValue(), actual.get(en.getKey()))) return false;
+      }
+      return true;
+    }
+    return same(expected, actual);
+  }
+
+  // ------------------------------------------------------------------ observations
+
+  private void observe(JsonNode observations, String label) {
+    List<JsonNode> log = new ArrayList<>();
+    for (JsonNode r : mock.requests()) if (r.path("seq").asLong() > logMark) log.add(r);
+    for (JsonNode o : observations) {
+      for (String msg : checkObservation(substitute(o), log)) problems.add(label + ": " + msg);
+    }
+  }
+
+  static JsonNode fieldOf(JsonNode request, String field) {
+    if (field.startsWith("header:")) return header(request, field.substring(7));
+    if (field.startsWith("body:")) {
+      JsonNode v = request.path("body");
+      for (String k : field.substring(5).split("\\.")) {
+        if (!v.isObject()) return null;
+        v = v.get(k);
+        if (v == null) return null;
+      }
+      return v;
+    }
+    JsonNode tp = header(request, "traceparent");
+    String[] parts = tp == null ? null : tp.asText().split("-");
+    if (field.equals("trace_id")) return parts != null && parts.length > 1 ? TextNode.valueOf(parts[1]) : null;
+    if (field.equals("span_id")) return parts != null && parts.length > 2 ? TextNode.valueOf(parts[2]) : null;
+    throw new IllegalArgumentException("unknown observation field " + field);
+  }
+
+  private static JsonNode header(JsonNode request, String name) {
+    JsonNode v = request.path("headers").get(name.toLowerCase(java.util.Locale.ROOT));
+    if (v == null) return null;
+    if (v.isArray()) {
+      List<String> parts = new ArrayList<>();
+      v.forEach(x -> parts.add(x.asText()));
+      return TextNode.valueOf(String.join(", ", parts));
+    }
+    return v;
+  }
+
+  static List<String> checkObservation(JsonNode o, List<JsonNode> log) {
+    List<String> paths = new ArrayList<>();
+    if (o.has("paths")) o.get("paths").forEach(p -> paths.add(p.asText()));
+    else paths.add(o.path("path").asText());
+    String method = o.has("method") ? o.get("method").asText() : null;
+    List<JsonNode> selected = new ArrayList<>();
+    for (JsonNode r : log) {
+      if (paths.contains(r.path("path").asText()) && (method == null || method.equals(r.path("method").asText()))) selected.add(r);
+    }
+    String where = (method == null ? "*" : method) + " " + String.join(" + ", paths);
+    List<String> p = new ArrayList<>();
+    int n = selected.size();
+    if (o.has("count") && n != o.get("count").asInt()) p.add(where + ": expected " + o.get("count") + " requests, saw " + n);
+    if (o.has("count_min") && n < o.get("count_min").asInt()) p.add(where + ": expected ≥ " + o.get("count_min") + " requests, saw " + n);
+    if (o.has("count_max") && n > o.get("count_max").asInt()) p.add(where + ": expected ≤ " + o.get("count_max") + " requests, saw " + n);
+    boolean needs = o.has("same") || o.has("distinct") || o.has("distinct_between_paths") || o.has("present")
+        || o.has("absent") || o.has("equals") || o.has("matches");
+    if (needs && n == 0) {
+      p.add(where + ": no request to check field expectations against");
+      return p;
+    }
+    for (JsonNode f : o.path("same")) {
+      List<String> values = values(selected, f.asText());
+      if (values.contains(null)) p.add(where + ": " + f.asText() + " missing on some requests: " + values);
+      else if (new HashSet<>(values).size() != 1) p.add(where + ": " + f.asText() + " differs between requests: " + values);
+    }
+    for (JsonNode f : o.path("distinct")) {
+      List<String> values = values(selected, f.asText());
+      if (values.contains(null)) p.add(where + ": " + f.asText() + " missing on some requests: " + values);
+      else if (new HashSet<>(values).size() != values.size()) p.add(where + ": " + f.asText() + " repeats between requests: " + values);
+    }
+    for (JsonNode f : o.path("distinct_between_paths")) {
+      List<String> group = new ArrayList<>();
+      for (String path : paths) {
+        List<JsonNode> per = selected.stream().filter(r -> r.path("path").asText().equals(path)).toList();
+        List<String> values = values(per, f.asText());
+        if (values.isEmpty() || new HashSet<>(values).size() != 1 || values.contains(null)) {
+          p.add(where + ": " + f.asText() + " should be one value per path; " + path + " has " + values);
+        } else {
+          group.add(values.get(0));
+        }
+      }
+      if (group.size() == paths.size() && new HashSet<>(group).size() != group.size()) {
+        p.add(where + ": " + f.asText() + " should differ between paths, saw " + group);
+      }
+    }
+    for (JsonNode r : selected) {
+      String at = where + " #" + r.path("seq").asText();
+      for (JsonNode f : o.path("present")) if (fieldOf(r, f.asText()) == null) p.add(at + ": " + f.asText() + " should be present");
+      for (JsonNode f : o.path("absent")) {
+        JsonNode v = fieldOf(r, f.asText());
+        if (v != null) p.add(at + ": " + f.asText() + " should be absent, saw " + v);
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = o.path("equals").fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> en = it.next();
+        JsonNode v = fieldOf(r, en.getKey());
+        if (v == null || !same(en.getValue(), v)) p.add(at + ": " + en.getKey() + " expected " + en.getValue() + ", saw " + v);
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = o.path("matches").fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> en = it.next();
+        JsonNode v = fieldOf(r, en.getKey());
+        if (v == null || !v.isTextual() || !Pattern.compile(en.getValue().asText()).matcher(v.asText()).find()) {
+          p.add(at + ": " + en.getKey() + " should match /" + en.getValue().asText() + "/, saw " + v);
+        }
+      }
+    }
+    return p;
+  }
+
+  private static List<String> values(List<JsonNode> requests, String field) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode r : requests) {
+      JsonNode v = fieldOf(r, field);
+      out.add(v == null ? null : v.toString());
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ placeholders
+
+  private JsonNode substitute(JsonNode v) {
+    if (v.isTextual()) {
+      Matcher m = PLACEHOLDER.matcher(v.asText());
+      StringBuilder sb = new StringBuilder();
+      while (m.find()) {
+        JsonNode base = vars.get(m.group(1));
+        JsonNode got = m.group(2) == null ? base : base == null ? null : base.get(m.group(2));
+        if (got == null || got.isNull()) throw new IllegalStateException("unknown placeholder " + m.group());
+        m.appendReplacement(sb, Matcher.quoteReplacement(got.asText()));
+      }
+      m.appendTail(sb);
+      return TextNode.valueOf(sb.toString());
+    }
+    if (v.isArray()) {
+      ArrayNode a = F.arrayNode();
+      v.forEach(x -> a.add(substitute(x)));
+      return a;
+    }
+    if (v.isObject()) {
+      ObjectNode o = F.objectNode();
+      v.fields().forEachRemaining(e -> o.set(e.getKey(), substitute(e.getValue())));
+      return o;
+    }
+    return v;
+  }
+}
