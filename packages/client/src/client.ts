@@ -335,7 +335,11 @@ function keyOf(model: string, version: string | undefined, scope: string, dataJs
   );
 }
 
-function toPrediction<R>(answer: Answer, ctx: Pick<CallContext, 'requestId' | 'traceId'>, minConfidence: number | undefined): Prediction<R> {
+function toPrediction<R>(
+  answer: Answer,
+  ctx: Pick<CallContext, 'requestId' | 'traceId'>,
+  minConfidence: number | undefined,
+): Prediction<R> {
   const env = answer.envelope;
   const result = env.result ?? {};
   const confidence = typeof result.confidence === 'number' ? result.confidence : undefined;

@@ -16,10 +16,10 @@ export function cacheStage(cache: ResponseCache, staleIfError: boolean): Stage {
     const model = ctx.model ?? '';
     const fresh = cache.getFresh(key);
     if (fresh) {
-      ctx.emit({ type: 'cache_hit', model, requestId: ctx.requestId });
+      if (ctx.observed) ctx.emit({ type: 'cache_hit', model, requestId: ctx.requestId });
       return { ...fresh, cached: true, stale: false, fallback: undefined, attempts: 0 };
     }
-    ctx.emit({ type: 'cache_miss', model, requestId: ctx.requestId });
+    if (ctx.observed) ctx.emit({ type: 'cache_miss', model, requestId: ctx.requestId });
     let answer: Answer;
     try {
       answer = await next(ctx);

@@ -6,6 +6,8 @@ interface Shared {
   promise: Promise<Answer>;
   controller: AbortController;
   waiters: number;
+  /** A caller that can neither abort nor time out on its own waits: the shared call is never cancelled. */
+  pinned: boolean;
   deadlineAt: number;
 }
 
@@ -23,7 +25,7 @@ export function coalesceStage(clock: Clock, clientDeadlineMs: number): Stage {
     const key = ctx.cacheKey;
     let shared = inflight.get(key);
     if (shared) {
-      ctx.emit({ type: 'coalesced', model: ctx.model ?? '', requestId: ctx.requestId });
+      if (ctx.observed) ctx.emit({ type: 'coalesced', model: ctx.model ?? '', requestId: ctx.requestId });
     } else {
       const controller = new AbortController();
       const sharedCtx: CallContext = {
@@ -32,13 +34,18 @@ export function coalesceStage(clock: Clock, clientDeadlineMs: number): Stage {
         deadlineAt: clock.now() + clientDeadlineMs,
         perCallDeadline: false,
       };
-      const created: Shared = { promise: next(sharedCtx), controller, waiters: 0, deadlineAt: sharedCtx.deadlineAt };
+      const created: Shared = { promise: next(sharedCtx), controller, waiters: 0, pinned: false, deadlineAt: sharedCtx.deadlineAt };
       shared = created;
       inflight.set(key, created);
       const cleanup = () => {
         if (inflight.get(key) === created) inflight.delete(key);
       };
       created.promise.then(cleanup, cleanup);
+    }
+    // Fast path: a caller without a signal or a shorter deadline of its own simply shares the promise.
+    if (!ctx.signal && !(ctx.perCallDeadline && ctx.deadlineAt < shared.deadlineAt)) {
+      shared.pinned = true;
+      return shared.promise;
     }
     return wait(shared, ctx, clock);
   };
@@ -55,7 +62,7 @@ function wait(shared: Shared, ctx: CallContext, clock: Clock): Promise<Answer> {
       done = true;
       finish();
       // The last caller to leave cancels the shared call; earlier ones just stop waiting.
-      if (--shared.waiters === 0) shared.controller.abort(error);
+      if (--shared.waiters === 0 && !shared.pinned) shared.controller.abort(error);
       reject(error);
     };
     const onAbort = () =>
