@@ -1,0 +1,3 @@
+"""The package version, sent as ``meta.client`` and in ``User-Agent``."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,184 @@
+"""RFC 8785 (JCS) canonical JSON, matching the TypeScript and Java SDKs byte for byte.
+
+Written here rather than taken from the ``rfc8785`` package because docs/semantics.md requires
+integers beyond 2^53 to be converted to the nearest double (that package rejects them), and the
+shared vectors in ``test/vectors/`` decide every byte.
+
+Example::
+
+    canonical_json({"b": 1.0, "a": [1e21, None]})  # '{"a":[1e+21,null],"b":1}'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from json.encoder import encode_basestring  # the C escaper
+from typing import Any
+
+from .errors import InvalidInputError
+
+_MAX_SAFE_INT = 2**53
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape_surrogate(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def format_number(value: float) -> str:
+    """Format a double as ECMAScript ``Number.prototype.toString`` does.
+
+    Example: ``format_number(1e-7) == "1e-7"``, ``format_number(1.0) == "1"``
+    """
+    if math.isnan(value) or math.isinf(value):
+        raise InvalidInputError(
+            f"{value!r} cannot be sent as JSON; replace NaN/Infinity in the input",
+            code="INVALID_INPUT",
+        )
+    if value == 0:
+        return "0"  # also -0
+    if value < 0:
+        return "-" + format_number(-value)
+    text = repr(value)  # shortest round-trip digits, like ECMAScript
+    mantissa, _, exp_text = text.partition("e")
+    int_part, _, frac_part = mantissa.partition(".")
+    digits = int_part + frac_part
+    n = len(int_part) + (int(exp_text) if exp_text else 0)
+    stripped = digits.lstrip("0")
+    n -= len(digits) - len(stripped)
+    digits = stripped.rstrip("0")
+    k = len(digits)
+    if k <= n <= 21:
+        return digits + "0" * (n - k)
+    if 0 < n <= 21:
+        return digits[:n] + "." + digits[n:]
+    if -6 < n <= 0:
+        return "0." + "0" * (-n) + digits
+    exponent = n - 1
+    sign = "+" if exponent >= 0 else "-"
+    head = digits if k == 1 else digits[0] + "." + digits[1:]
+    return f"{head}e{sign}{abs(exponent)}"
+
+
+def _format_int(value: int) -> str:
+    if -_MAX_SAFE_INT <= value <= _MAX_SAFE_INT:
+        return str(value)
+    try:
+        # Every JSON number is an IEEE-754 double (RFC 8785 §3.2.2.3): big integers round.
+        return format_number(float(value))
+    except OverflowError:
+        raise InvalidInputError(
+            "an integer in the input is too large for a JSON number (above 1.8e308)",
+            code="INVALID_INPUT",
+        ) from None
+
+
+def _format_string(value: str) -> str:
+    text: str = encode_basestring(value)
+    if _SURROGATE.search(text):
+        # JSON.stringify escapes lone surrogates instead of emitting invalid UTF-8.
+        text = _SURROGATE.sub(_escape_surrogate, text)
+    return text
+
+
+def _utf16_key(item: tuple[str, Any]) -> bytes:
+    return item[0].encode("utf-16-be", "surrogatepass")
+
+
+def _format_float(value: float) -> str:
+    if value == 0:
+        return "0"  # also -0
+    text = repr(value)
+    # Fast path: repr already prints ECMAScript's digits in fixed notation for 1e-4 <= |x| < 1e16;
+    # only the integral ".0" suffix differs. Exponent forms, NaN and Infinity take the full path.
+    if "e" not in text and "n" not in text:
+        return text[:-2] if text.endswith(".0") else text
+    return format_number(value)
+
+
+def _write_object(value: Mapping[Any, Any], out: list[str]) -> None:
+    for key in value:
+        if type(key) is not str:
+            raise InvalidInputError(
+                f"object keys must be strings, got {type(key).__name__}", code="INVALID_INPUT"
+            )
+    out.append("{")
+    first = True
+    items = value.items()
+    # UTF-16 code unit order equals code point order unless a key holds a character above U+FFFF.
+    ordered = (
+        sorted(items, key=_utf16_key)
+        if any(not k.isascii() for k in value)
+        else sorted(items)
+        if len(value) > 1
+        else items
+    )
+    for key, item in ordered:
+        if first:
+            first = False
+        else:
+            out.append(",")
+        out.append(_format_string(key))
+        out.append(":")
+        _write(item, out)
+    out.append("}")
+
+
+def _write(value: Any, out: list[str]) -> None:
+    kind = type(value)
+    if kind is str:
+        out.append(_format_string(value))
+    elif kind is float:
+        out.append(_format_float(value))
+    elif kind is int:
+        out.append(_format_int(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif kind is dict or isinstance(value, Mapping):
+        _write_object(value, out)
+    elif (
+        kind is list
+        or kind is tuple
+        or (isinstance(value, Sequence) and not isinstance(value, (str, bytes, bytearray)))
+    ):
+        out.append("[")
+        first = True
+        for item in value:
+            if first:
+                first = False
+            else:
+                out.append(",")
+            _write(item, out)
+        out.append("]")
+    elif isinstance(value, str):
+        out.append(_format_string(str(value)))
+    elif isinstance(value, bool):
+        out.append("true" if value else "false")
+    elif isinstance(value, int):
+        out.append(_format_int(int(value)))
+    elif isinstance(value, float):
+        out.append(_format_float(float(value)))
+    else:
+        raise InvalidInputError(
+            f"{type(value).__name__} is not a JSON value; send dict, list, str, int, float,"
+            " bool or None",
+            code="INVALID_INPUT",
+        )
+
+
+def canonical_json(value: Any) -> str:
+    """Serialise ``value`` as RFC 8785 canonical JSON (sorted keys, no whitespace, JS numbers).
+
+    Raises ``InvalidInputError`` for NaN, Infinity and values that are not JSON.
+
+    Example: ``canonical_json({"z": 1, "a": "é"}) == '{"a":"é","z":1}'``
+    """
+    out: list[str] = []
+    _write(value, out)
+    return "".join(out)

@@ -1,0 +1,226 @@
+"""Coalescing: identical calls in flight share one upstream call (threads: futures; asyncio:
+shared tasks). Each caller keeps its own abort signal and deadline; the shared call keeps running
+while at least one caller waits, and is aborted when all have left.
+
+Example::
+
+    coalescer = SyncCoalescer()
+    value = coalescer.run(key, lambda shared_signal: do_call(shared_signal), signal=None,
+                          wait_s=30.0)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import Callable, Coroutine
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from .abort import AbortSignal
+from .errors import AbortedError, DeadlineExceededError
+
+T = TypeVar("T")
+
+
+def _aborted() -> AbortedError:
+    return AbortedError("the call was aborted by its signal")
+
+
+def _deadline() -> DeadlineExceededError:
+    return DeadlineExceededError(
+        "the call's deadline_ms ran out while waiting for a shared in-flight call"
+    )
+
+
+@dataclass
+class _SyncFlight(Generic[T]):
+    future: Future[T] = field(default_factory=Future)
+    # Only a call run by a worker thread can be left by every caller; an inline one needs none.
+    signal: AbortSignal | None = None
+    waiters: int = 1
+
+
+class SyncCoalescer:
+    """Thread-based coalescing. The first caller runs the call in its own thread unless it holds
+    an abort signal (then a worker thread runs it, so that caller can leave at once).
+
+    Example: ``SyncCoalescer().run("k", lambda s: 42, signal=None, wait_s=1.0) == 42``
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._flights: dict[str, _SyncFlight[Any]] = {}
+        self._pool: ThreadPoolExecutor | None = None
+
+    def _executor(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(thread_name_prefix="modelwire")
+            return self._pool
+
+    def close(self) -> None:
+        """Stop the worker threads (in-flight calls finish first)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False)
+
+    def run(
+        self,
+        key: str | None,
+        call: Callable[[AbortSignal | None], T],
+        *,
+        signal: AbortSignal | None,
+        wait_s: float,
+    ) -> T:
+        """Run ``call`` (or join the identical one in flight under ``key``; None = never share)."""
+        flight: _SyncFlight[T]
+        leader = True
+        with self._lock:
+            existing = self._flights.get(key) if key is not None else None
+            if existing is not None:
+                existing.waiters += 1
+                flight = existing
+                leader = False
+            else:
+                flight = _SyncFlight()
+                if key is not None:
+                    self._flights[key] = flight
+        if leader:
+            if signal is None:
+                # Nobody can make this caller leave early: run inline (no thread hand-off).
+                return self._run_leader(key, flight, call)
+            flight.signal = AbortSignal()
+            self._executor().submit(self._run_leader_quietly, key, flight, call)
+        return self._wait(flight, signal, wait_s)
+
+    def _finish(self, key: str | None, flight: _SyncFlight[Any]) -> None:
+        if key is not None:
+            with self._lock:
+                if self._flights.get(key) is flight:
+                    del self._flights[key]
+
+    def _run_leader(
+        self, key: str | None, flight: _SyncFlight[T], call: Callable[[AbortSignal | None], T]
+    ) -> T:
+        try:
+            value = call(flight.signal)
+        except BaseException as err:
+            self._finish(key, flight)
+            flight.future.set_exception(err)
+            raise
+        self._finish(key, flight)
+        flight.future.set_result(value)
+        return value
+
+    def _run_leader_quietly(
+        self, key: str | None, flight: _SyncFlight[T], call: Callable[[AbortSignal | None], T]
+    ) -> None:
+        # The error reaches the waiters through the future; the worker thread swallows it.
+        with contextlib.suppress(BaseException):
+            self._run_leader(key, flight, call)
+
+    def _wait(self, flight: _SyncFlight[T], signal: AbortSignal | None, wait_s: float) -> T:
+        done = threading.Event()
+        flight.future.add_done_callback(lambda _f: done.set())
+        remove = signal.add_callback(done.set) if signal is not None else None
+        try:
+            done.wait(wait_s)
+        finally:
+            if remove is not None:
+                remove()
+        if flight.future.done():
+            return flight.future.result()
+        # This caller leaves; the shared call goes on for the others, or stops if none is left.
+        with self._lock:
+            flight.waiters -= 1
+            last = flight.waiters == 0
+        if last and flight.signal is not None:
+            flight.signal.abort()
+        raise _aborted() if signal is not None and signal.aborted else _deadline()
+
+
+@dataclass
+class _AsyncFlight(Generic[T]):
+    task: asyncio.Task[T]
+    waiters: int = 0
+
+
+class AsyncCoalescer:
+    """Task-based coalescing: the call runs as one shared task; callers await it through
+    ``asyncio.shield``, so one caller's cancellation or abort never cancels the others.
+
+    Example: ``await AsyncCoalescer().run("k", make_coro, signal=None, wait_s=1.0)``
+    """
+
+    def __init__(self) -> None:
+        self._flights: dict[str, _AsyncFlight[Any]] = {}
+
+    async def run(
+        self,
+        key: str | None,
+        make: Callable[[], Coroutine[Any, Any, T]],
+        *,
+        signal: AbortSignal | None,
+        wait_s: float,
+    ) -> T:
+        """Run ``make()`` as a task (or join the identical one in flight under ``key``)."""
+        flight: _AsyncFlight[T] | None = self._flights.get(key) if key is not None else None
+        if flight is None or flight.task.done():
+            new_flight: _AsyncFlight[T] = _AsyncFlight(
+                asyncio.get_running_loop().create_task(make())
+            )
+            if key is not None:
+                self._flights[key] = new_flight
+                new_flight.task.add_done_callback(lambda _t: self._finish(key, new_flight))
+            flight = new_flight
+        flight.waiters += 1
+        try:
+            return await self._wait(flight.task, signal, wait_s)
+        finally:
+            flight.waiters -= 1
+            if flight.waiters == 0 and not flight.task.done():
+                flight.task.cancel()  # every caller left: stop the shared call
+
+    def _finish(self, key: str, flight: _AsyncFlight[Any]) -> None:
+        if self._flights.get(key) is flight:
+            del self._flights[key]
+        task = flight.task
+        if not task.cancelled():
+            task.exception()  # mark retrieved: callers that left must not cause warnings
+
+    @staticmethod
+    async def _wait(task: asyncio.Task[T], signal: AbortSignal | None, wait_s: float) -> T:
+        if signal is None:
+            try:
+                # wait_for cancels only the shield on timeout, never the shared task.
+                return await asyncio.wait_for(asyncio.shield(task), wait_s)
+            except asyncio.TimeoutError as err:
+                if task.done():
+                    return task.result()
+                raise _deadline() from err
+        loop = asyncio.get_running_loop()
+        aborted: asyncio.Future[None] = loop.create_future()
+
+        def mark_aborted() -> None:
+            if not aborted.done():
+                aborted.set_result(None)
+
+        def on_abort() -> None:
+            loop.call_soon_threadsafe(mark_aborted)
+
+        remove = signal.add_callback(on_abort)
+        try:
+            waiting: set[asyncio.Future[Any]] = {task, aborted}
+            done, _ = await asyncio.wait(
+                waiting, timeout=wait_s, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            remove()
+            aborted.cancel()
+        if task in done:
+            return task.result()
+        raise _aborted() if signal.aborted else _deadline()

@@ -1,0 +1,69 @@
+"""Events the client emits for metrics and tracing (plug in Prometheus or OpenTelemetry).
+
+Example::
+
+    def on_event(event: Event) -> None:
+        if event.type == "response":
+            latency_histogram.labels(event.model).observe(event.latency_ms / 1000)
+
+    client = Client("https://gw/v1", on_event=on_event)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+EventType = Literal[
+    "request",
+    "response",
+    "retry",
+    "cache_hit",
+    "cache_miss",
+    "breaker_open",
+    "breaker_half_open",
+    "breaker_close",
+    "fallback",
+]
+
+_log = logging.getLogger("modelwire")
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One observation. Never carries tokens or request bodies.
+
+    Fields: ``type``, ``model``, ``version`` (pinned or None), ``request_id``,
+    ``attempt`` (1-based),
+    ``status`` (HTTP status), ``latency_ms``, ``error_code``, ``delay_ms`` (retry), ``to``
+    (fallback target), ``reason`` (fallback reason).
+
+    Example: ``Event(type="retry", model="fraud-score", attempt=2, delay_ms=100.0)``
+    """
+
+    type: EventType
+    model: str | None = None
+    version: str | None = None
+    request_id: str | None = None
+    attempt: int | None = None
+    status: int | None = None
+    latency_ms: float | None = None
+    error_code: str | None = None
+    delay_ms: float | None = None
+    to: str | None = None
+    reason: str | None = None
+
+
+EventHandler = Callable[[Event], None]
+
+
+def emit(handler: EventHandler | None, event: Event) -> None:
+    """Call ``handler``; an exception in user code is logged, never breaks the call."""
+    if handler is None:
+        return
+    try:
+        handler(event)
+    except Exception:  # noqa: BLE001 - a metrics hook must not break predictions
+        _log.exception("modelwire on_event handler raised; ignoring")

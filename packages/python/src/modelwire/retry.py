@@ -1,0 +1,99 @@
+"""Retry building blocks: backoff delay, ``Retry-After`` parsing and the per-client retry budget.
+
+The retry *loop* lives in ``pipeline.py`` (one place for the order of the layers). ``tenacity``
+is not used: its loop cannot see the breaker, the budget, ``Retry-After`` caps and the total
+deadline together without wrapping each in callbacks, and it would add a second retry owner.
+
+Example::
+
+    backoff_delay_ms(2, initial_ms=100, multiplier=2, max_ms=2000, jitter="none")  # 200.0
+    parse_retry_after("3", now=time.time())  # 3000.0
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from email.utils import parsedate_to_datetime
+
+
+def backoff_delay_ms(
+    retry_number: int,
+    *,
+    initial_ms: float,
+    multiplier: float,
+    max_ms: float,
+    jitter: str,
+    rng: random.Random | None = None,
+) -> float:
+    """Delay before retry ``retry_number`` (1-based): capped exponential, full jitter or none.
+
+    Example: ``backoff_delay_ms(1, initial_ms=100, multiplier=2, max_ms=2000, jitter="none")``
+    """
+    ceiling = min(max_ms, initial_ms * multiplier ** (retry_number - 1))
+    if jitter == "full":
+        return (rng or random).uniform(0, ceiling)
+    return float(ceiling)
+
+
+def parse_retry_after(value: str | None, *, now: float) -> float | None:
+    """``Retry-After`` in milliseconds: delay-seconds (digits only) or an HTTP date relative to
+    ``now`` (a past date gives 0). Negative, decimal, empty or unparsable values give None (the
+    backoff applies).
+
+    Example: ``parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10000.0``
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    if text.isascii() and text.isdigit():
+        return int(text) * 1000.0  # delay-seconds is 1*DIGIT: no sign, no decimals, no unit
+    if text[0].isdigit() or text[0] in "+-.":
+        return None
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None or when.tzinfo is None:
+        return None
+    return max(0.0, (when.timestamp() - now) * 1000.0)
+
+
+class RetryBudget:
+    """Token bucket that stops retry storms: retries cost tokens, successes refill them.
+
+    Example::
+
+        budget = RetryBudget(max_tokens=10, retry_cost=1, success_refill=0.1)
+        if budget.try_spend():
+            ...  # retry
+        budget.refill()  # after a successful attempt
+    """
+
+    def __init__(self, *, max_tokens: float, retry_cost: float, success_refill: float) -> None:
+        self._max = max_tokens
+        self._cost = retry_cost
+        self._refill = success_refill
+        self._tokens = float(max_tokens)
+        self._lock = threading.Lock()
+
+    @property
+    def tokens(self) -> float:
+        """Tokens left."""
+        with self._lock:
+            return self._tokens
+
+    def try_spend(self) -> bool:
+        """Take ``retry_cost`` tokens if the bucket holds that many; return whether it did."""
+        with self._lock:
+            if self._tokens + 1e-9 < self._cost:
+                return False
+            self._tokens -= self._cost
+            return True
+
+    def refill(self) -> None:
+        """Add ``success_refill`` tokens (capped at ``max_tokens``)."""
+        with self._lock:
+            self._tokens = min(self._max, self._tokens + self._refill)
