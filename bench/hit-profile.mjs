@@ -1,16 +1,8 @@
 // Micro-profile of the cache-hit path and its parts (node bench/hit-profile.mjs).
 import { cacheKey, canonicalJson, createClient, sha256Hex } from '@modelwire/client';
+import { memoryTransport, NOWHERE } from './fixtures.mjs';
 
-const ok = JSON.stringify({
-  status: 'success',
-  code: 'OK',
-  message: '',
-  request_id: 'r',
-  trace_id: 't',
-  model: { name: 'm', version: '1' },
-  result: { confidence: 0.9 },
-});
-const client = createClient({ baseUrl: 'http://127.0.0.1:9/v1', transport: async () => ({ status: 200, headers: {}, body: ok }) });
+const client = createClient({ baseUrl: NOWHERE, transport: memoryTransport() });
 const data = { amount: 129.5, country: 'FR', card_present: false, hour: 13, note: 'x'.repeat(900) };
 await client.predict('fraud-score', data);
 const N = 300_000;

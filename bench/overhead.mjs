@@ -1,16 +1,8 @@
 // Per-call CPU cost of the pipeline itself (in-memory transport, cache misses): node bench/overhead.mjs
 import { createClient } from '@modelwire/client';
+import { memoryTransport, NOWHERE } from './fixtures.mjs';
 
-const okBody = JSON.stringify({
-  status: 'success',
-  code: 'OK',
-  message: '',
-  request_id: 'r',
-  trace_id: 't',
-  model: { name: 'm', version: '1' },
-  result: { confidence: 0.9, label: 'legit', score: 0.08 },
-});
-const client = createClient({ baseUrl: 'http://127.0.0.1:9/v1', transport: async () => ({ status: 200, headers: {}, body: okBody }) });
+const client = createClient({ baseUrl: NOWHERE, transport: memoryTransport() });
 const padding = 'x'.repeat(900);
 const N = Number(process.argv[2] ?? 200_000);
 for (let i = 0; i < 20_000; i++) await client.predict('fraud-score', { i: -i, note: padding });

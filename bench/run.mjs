@@ -8,6 +8,7 @@ import { build } from 'esbuild';
 import ky from 'ky';
 import createFetchClient from 'openapi-fetch';
 import { Agent, request } from 'undici';
+import { memoryTransport } from './fixtures.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -147,39 +148,11 @@ for (const [label, size] of [
 
 // Coalescing: 1,000 concurrent identical calls.
 let upstream = 0;
-const counting = createClient({
-  baseUrl,
-  transport: async (req) => {
-    upstream++;
-    await new Promise((r) => setTimeout(r, 20));
-    return {
-      status: 200,
-      headers: {},
-      body: JSON.stringify({
-        status: 'success',
-        code: 'OK',
-        message: '',
-        request_id: req.headers['x-request-id'],
-        trace_id: 't',
-        model: { name: 'm', version: '1' },
-        result: {},
-      }),
-    };
-  },
-});
+const counting = createClient({ baseUrl, transport: memoryTransport({ delayMs: 20, onRequest: () => upstream++ }) });
 await Promise.all(Array.from({ length: 1000 }, () => counting.predict('fraud-score', { same: true })));
 
 // Memory: many calls through the full pipeline on an in-memory transport (misses, bounded cache).
-const okBody = JSON.stringify({
-  status: 'success',
-  code: 'OK',
-  message: '',
-  request_id: 'r',
-  trace_id: 't',
-  model: { name: 'm', version: '1' },
-  result: { confidence: 0.9 },
-});
-const memClient = createClient({ baseUrl, transport: async () => ({ status: 200, headers: {}, body: okBody }) });
+const memClient = createClient({ baseUrl, transport: memoryTransport() });
 globalThis.gc?.();
 const heapBefore = process.memoryUsage().heapUsed;
 for (let i = 0; i < MEMORY_CALLS; i++) await memClient.predict('fraud-score', { i, note: 'y'.repeat(100) });

@@ -17,7 +17,7 @@ import {
   ValidationError,
 } from '../src/index.js';
 import { buildPipeline } from '../src/pipeline.js';
-import { fakeTransport, times } from './support/fake-transport.js';
+import { fakeTransport, gatedTransport, times } from './support/fake-transport.js';
 
 const baseUrl = 'http://127.0.0.1:1/v1';
 const data = { amount: 120, country: 'FR' };
@@ -267,75 +267,27 @@ describe('cache and coalescing', () => {
   });
 
   it('100 concurrent identical calls make one request', async () => {
-    const clock = new ManualClock({ autoAdvance: false });
-    let release: () => void = () => {};
-    let calls = 0;
-    const client = createClient({
-      baseUrl,
-      clock,
-      transport: async (req) => {
-        calls++;
-        await new Promise<void>((r) => {
-          release = r;
-        });
-        return {
-          status: 200,
-          headers: {},
-          body: JSON.stringify({
-            status: 'success',
-            code: 'OK',
-            message: '',
-            request_id: req.headers['x-request-id'],
-            trace_id: 't',
-            model: { name: 'm', version: '1' },
-            result: {},
-          }),
-        };
-      },
-    });
+    const { transport, gate } = gatedTransport();
+    const client = createClient({ baseUrl, clock: new ManualClock({ autoAdvance: false }), transport });
     const all = Array.from({ length: 100 }, () => client.predict('fraud-score', data));
-    await vi_waitFor(() => calls === 1);
-    release();
+    await vi_waitFor(() => gate.calls === 1);
+    gate.release();
     const results = await Promise.all(all);
-    expect(calls).toBe(1);
+    expect(gate.calls).toBe(1);
     expect(results).toHaveLength(100);
   });
 
   it("one caller's abort neither cancels nor fails a coalesced neighbour", async () => {
-    const clock = new ManualClock({ autoAdvance: false });
-    let release: () => void = () => {};
-    let sharedSignal: AbortSignal | undefined;
-    const client = createClient({
-      baseUrl,
-      clock,
-      transport: async (req) => {
-        sharedSignal = req.signal;
-        await new Promise<void>((r) => {
-          release = r;
-        });
-        return {
-          status: 200,
-          headers: {},
-          body: JSON.stringify({
-            status: 'success',
-            code: 'OK',
-            message: '',
-            request_id: 'r',
-            trace_id: 't',
-            model: { name: 'm', version: '1' },
-            result: { v: 1 },
-          }),
-        };
-      },
-    });
+    const { transport, gate } = gatedTransport({ v: 1 });
+    const client = createClient({ baseUrl, clock: new ManualClock({ autoAdvance: false }), transport });
     const controller = new AbortController();
     const aborted = client.predict('fraud-score', data, { signal: controller.signal });
     const neighbour = client.predict('fraud-score', data);
-    await vi_waitFor(() => sharedSignal !== undefined);
+    await vi_waitFor(() => gate.signal !== undefined);
     controller.abort();
     await expect(aborted).rejects.toBeInstanceOf(AbortedError);
-    expect(sharedSignal?.aborted).toBe(false);
-    release();
+    expect(gate.signal?.aborted).toBe(false);
+    gate.release();
     expect((await neighbour).result).toEqual({ v: 1 });
     expect(client.breakerState('fraud-score')).toBe('closed');
   });

@@ -17,15 +17,7 @@ export function fakeTransport(...answers: Array<Partial<HttpResponse> & { json?:
       JSON.stringify(
         next.json ??
           (status < 300
-            ? {
-                status: 'success',
-                code: 'OK',
-                message: 'ok',
-                request_id: req.headers['x-request-id'],
-                trace_id: 't',
-                model: { name: 'm', version: '1' },
-                result: { label: 'ok', confidence: 0.9 },
-              }
+            ? successEnvelope(req.headers['x-request-id'], { label: 'ok', confidence: 0.9 })
             : { status: 'error', code: 'X', message: `status ${status}`, request_id: req.headers['x-request-id'], trace_id: 't' }),
       );
     return Promise.resolve({ status, headers: next.headers ?? {}, body });
@@ -36,4 +28,26 @@ export function fakeTransport(...answers: Array<Partial<HttpResponse> & { json?:
 /** `n` copies of an answer. */
 export function times<T>(n: number, answer: T): T[] {
   return Array.from({ length: n }, () => answer);
+}
+
+/** A contract success envelope for a prediction. */
+export function successEnvelope(requestId: string | undefined, result: Record<string, unknown> = {}) {
+  return { status: 'success', code: 'OK', message: 'ok', request_id: requestId, trace_id: 't', model: { name: 'm', version: '1' }, result };
+}
+
+/**
+ * A transport whose answers wait until `release()`: for coalescing tests. Records the calls and the
+ * signal the (shared) call was sent with.
+ */
+export function gatedTransport(result: Record<string, unknown> = {}) {
+  const gate = { calls: 0, signal: undefined as AbortSignal | undefined, release: () => {} };
+  const transport: Transport = async (req) => {
+    gate.calls++;
+    gate.signal = req.signal;
+    await new Promise<void>((r) => {
+      gate.release = r;
+    });
+    return { status: 200, headers: {}, body: JSON.stringify(successEnvelope(req.headers['x-request-id'], result)) };
+  };
+  return { transport, gate };
 }
