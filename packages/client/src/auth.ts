@@ -7,8 +7,8 @@ import type { Transport } from './transport/transport.js';
 
 /** Supplies bearer tokens and the cache scope they imply. */
 export interface TokenSource {
-  /** The token to send (undefined: no auth). `forceRefresh` after a 401. */
-  token(forceRefresh: boolean): Promise<string | undefined>;
+  /** The token to send (undefined: no auth). `forceRefresh` after a 401; `signal` cancels a token request. */
+  token(forceRefresh: boolean, signal?: AbortSignal): Promise<string | undefined>;
   /** The cache scope for a call that sends `token`. */
   scope(token: string | undefined): string;
   /** Whether a 401 is worth one retry with a fresh token. */
@@ -32,16 +32,24 @@ export function tokenSource(auth: AuthOptions | undefined, transport: Transport,
     return { token: async () => auth.token, scope: () => scope, refreshable: false, secrets: () => [auth.token] };
   }
   if ('getToken' in auth) {
-    const seen = new Set<string>();
+    const recent = new RecentSecrets();
     return {
       async token(forceRefresh) {
-        const token = await auth.getToken({ forceRefresh });
-        if (seen.size < 16) seen.add(token);
+        let token: unknown;
+        try {
+          token = await auth.getToken({ forceRefresh });
+        } catch (cause) {
+          throw new AuthError('the auth.getToken provider failed; no request was sent', { code: 'TOKEN_UNAVAILABLE', cause });
+        }
+        if (typeof token !== 'string' || token === '') {
+          throw new AuthError('auth.getToken must return a non-empty string (the bearer token)', { code: 'TOKEN_UNAVAILABLE' });
+        }
+        recent.add(token);
         return token;
       },
       scope: (token) => (token === undefined ? 'anonymous' : `token:${sha256Hex(`token\n${token}`)}`),
       refreshable: true,
-      secrets: () => [...seen],
+      secrets: () => recent.list(),
     };
   }
   return oidcTokenSource(auth.oidc, transport, clock, skewMs);
@@ -54,10 +62,12 @@ function oidcTokenSource(
   skewMs: number,
 ): TokenSource {
   const scope = scopeFor({ oidc });
+  const recent = new RecentSecrets();
+  recent.add(oidc.clientSecret);
   let current: { token: string; expiresAt: number } | undefined;
   let refreshing: Promise<string> | undefined;
 
-  async function fetchToken(): Promise<string> {
+  async function fetchToken(signal: AbortSignal | undefined): Promise<string> {
     const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: oidc.clientId, client_secret: oidc.clientSecret });
     if (oidc.scope) form.set('scope', oidc.scope);
     let response: Awaited<ReturnType<Transport>>;
@@ -67,10 +77,10 @@ function oidcTokenSource(
         url: oidc.tokenUrl,
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: form.toString(),
-        signal: AbortSignal.timeout(10_000),
+        signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(10_000)]) : AbortSignal.timeout(10_000),
       });
     } catch (cause) {
-      throw new AuthError(`could not reach the OIDC token endpoint ${oidc.tokenUrl}`, { code: 'UNAUTHENTICATED', cause });
+      throw new AuthError(`could not reach the OIDC token endpoint ${oidc.tokenUrl}`, { code: 'TOKEN_UNAVAILABLE', cause });
     }
     let json: { access_token?: unknown; expires_in?: unknown } | undefined;
     try {
@@ -79,27 +89,44 @@ function oidcTokenSource(
       json = undefined;
     }
     if (response.status !== 200 || typeof json?.access_token !== 'string') {
+      // No httpStatus: the token endpoint's status must not look like the model's (no retry, no breaker count).
       throw new AuthError(
         `OIDC token endpoint answered HTTP ${response.status} without an access_token: check clientId/clientSecret for ${oidc.tokenUrl}`,
-        { code: 'UNAUTHENTICATED', httpStatus: response.status },
+        { code: response.status === 401 || response.status === 400 ? 'UNAUTHENTICATED' : 'TOKEN_UNAVAILABLE' },
       );
     }
     const lifetimeMs = (typeof json.expires_in === 'number' ? json.expires_in : 300) * 1000;
     current = { token: json.access_token, expiresAt: clock.now() + lifetimeMs - Math.min(skewMs, lifetimeMs / 2) };
+    recent.add(json.access_token);
     return json.access_token;
   }
 
   return {
-    async token(forceRefresh) {
+    async token(forceRefresh, signal) {
       if (!forceRefresh && current && clock.now() < current.expiresAt) return current.token;
       // One refresh at a time: concurrent callers share the same token request.
-      refreshing ??= fetchToken().finally(() => {
+      refreshing ??= fetchToken(signal).finally(() => {
         refreshing = undefined;
       });
       return refreshing;
     },
     scope: () => scope,
     refreshable: true,
-    secrets: () => (current ? [current.token, oidc.clientSecret] : [oidc.clientSecret]),
+    secrets: () => recent.list(),
   };
+}
+
+/** The last few secrets handed out (tokens rotate; earlier ones may still be echoed by a server). */
+class RecentSecrets {
+  private readonly items: string[] = [];
+
+  add(secret: string): void {
+    if (this.items.includes(secret)) return;
+    this.items.push(secret);
+    if (this.items.length > 32) this.items.shift();
+  }
+
+  list(): string[] {
+    return this.items;
+  }
 }

@@ -3,11 +3,12 @@ import { canonicalJson } from './canonical-json.js';
 import { AbortedError, DeadlineExceededError, InvalidInputError, PayloadTooLargeError } from './errors/error-classes.js';
 import { type BreakerState, emitter } from './events.js';
 import { DEFAULT_POLICY } from './generated/policy.js';
+import { byteLength } from './internal/byte-length.js';
 import type { Answer, CallContext, Stage } from './internal/call-context.js';
 import { newId } from './internal/ids.js';
 import { sendStage } from './internal/send-stage.js';
 import { sha256Hex } from './internal/sha256.js';
-import { type ClientOptions, resolveOptions } from './options.js';
+import { type ClientOptions, checkCallOptions, resolveOptions } from './options.js';
 import { buildPipeline, OPERATION_STAGES, type StageName } from './pipeline.js';
 import { BreakerRegistry, breakerStage } from './policies/breaker-stage.js';
 import { cacheStage } from './policies/cache-stage.js';
@@ -60,6 +61,8 @@ export interface ModelwireClient {
   modelHealth(model: string, options?: CallOptions): Promise<ModelHealth>;
   /** The breaker state for a model (and pinned version). @example client.breakerState('fraud-score') */
   breakerState(model: string, version?: string): BreakerState;
+  /** Closes pooled connections of the transport the client created (yours are left alone). @example await client.close() */
+  close(): Promise<void>;
 }
 
 /**
@@ -104,6 +107,7 @@ export function createClientWith(options: ClientOptions, defaultTransport: (o: C
     partial: Pick<CallContext, 'operation' | 'method' | 'path' | 'model'> & Partial<CallContext>,
     call: { requestId?: string; signal?: AbortSignal; timeoutMs?: number; deadlineMs?: number; traceparent?: string },
   ): CallContext {
+    checkCallOptions(call);
     if (call.signal?.aborted) throw new AbortedError('the call was aborted before it started', { code: 'ABORTED' });
     const trace = startTrace(call.traceparent ?? opts.traceparent?.());
     return {
@@ -143,7 +147,7 @@ export function createClientWith(options: ClientOptions, defaultTransport: (o: C
 
   function checkSize(json: string): void {
     // Characters ≤ bytes ≤ 3 × characters: only measure bytes when it could matter.
-    const bytes = json.length * 3 <= opts.maxInputBytes ? json.length : new TextEncoder().encode(json).length;
+    const bytes = json.length * 3 <= opts.maxInputBytes ? json.length : byteLength(json);
     if (bytes > opts.maxInputBytes) {
       throw new PayloadTooLargeError(
         `input is ${bytes} bytes, above maxInputBytes (${opts.maxInputBytes}); send less data or raise maxInputBytes`,
@@ -171,12 +175,14 @@ export function createClientWith(options: ClientOptions, defaultTransport: (o: C
   }
 
   /** Validates and canonicalises a model input once: its JSON, token, cache scope and cache key. */
-  async function prepareInput(model: string, data: Record<string, unknown>, version: string | undefined) {
+  async function prepareInput(model: string, data: Record<string, unknown>, options: { version?: string; signal?: AbortSignal }) {
+    const { version } = options;
+    checkCallOptions(options);
     checkModel(model);
     checkData(data);
     const dataJson = canonicalJson(data);
     checkSize(dataJson);
-    const token = await tokens.token(false);
+    const token = await tokens.token(false, options.signal);
     const scope = opts.cacheScope ?? tokens.scope(token);
     return { dataJson, token, scope, key: keyOf(model, version, scope, dataJson) };
   }
@@ -197,7 +203,7 @@ export function createClientWith(options: ClientOptions, defaultTransport: (o: C
 
   const client: ModelwireClient = {
     async predict(model, data, options = {}) {
-      const input = await prepareInput(model, data, options.version);
+      const input = await prepareInput(model, data, options);
       const ctx = context(
         {
           operation: 'predict',
@@ -218,7 +224,7 @@ export function createClientWith(options: ClientOptions, defaultTransport: (o: C
     },
 
     async submitJob(model, data, options = {}) {
-      const input = await prepareInput(model, data, options.version);
+      const input = await prepareInput(model, data, options);
       const extra = options.callbackUrl ? `,"callback_url":${JSON.stringify(options.callbackUrl)}` : '';
       const ctx = context(
         {
@@ -323,6 +329,10 @@ export function createClientWith(options: ClientOptions, defaultTransport: (o: C
 
     breakerState(model, version) {
       return breakers ? breakers.get(model, version).state : 'closed';
+    },
+
+    async close() {
+      if (!opts.transport) await transport.close?.();
     },
   };
   return client;

@@ -1,4 +1,4 @@
-/** The breaker states. */
+/** The breaker states. @example client.breakerState('fraud-score') === 'open' */
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
 /**

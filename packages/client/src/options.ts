@@ -5,32 +5,59 @@ import type { ModelwireEvent } from './events.js';
 import { DEFAULT_POLICY } from './generated/policy.js';
 import type { Transport } from './transport/transport.js';
 
-/** How the client authenticates. Tokens are never logged, put in errors or used in clear as cache keys. */
+/**
+ * How the client authenticates. Tokens are never logged, put in errors or used in clear as cache keys.
+ *
+ * @example
+ * { token: process.env.MODELWIRE_TOKEN! }
+ * { getToken: async ({ forceRefresh }) => session.accessToken(forceRefresh) }
+ * { oidc: { tokenUrl: 'https://sso/realms/ml/protocol/openid-connect/token', clientId: 'orders', clientSecret } }
+ */
 export type AuthOptions =
   | { token: string }
   | { getToken: (options: { forceRefresh: boolean }) => string | Promise<string> }
   | { oidc: { tokenUrl: string; clientId: string; clientSecret: string; scope?: string } };
 
-/** Retry policy; every field defaults to the contract's `x-modelwire-policy.retry`. */
+/**
+ * Retry policy; every field defaults to the contract's `x-modelwire-policy.retry`.
+ *
+ * @example
+ * createClient({ baseUrl, retry: { maxRetries: 4, backoffMaxMs: 5_000, budget: false } });
+ */
 export interface RetryOptions {
+  /** Retries after the first attempt (default 2: three attempts in all). */
   maxRetries?: number;
+  /** HTTP statuses worth retrying (default 408, 429, 500, 502, 503, 504). */
   retryOnStatus?: readonly number[];
+  /** First backoff ceiling in ms (default 100). */
   backoffInitialMs?: number;
+  /** Growth of the ceiling per retry (default 2). */
   backoffMultiplier?: number;
+  /** Cap of the ceiling in ms (default 2000). */
   backoffMaxMs?: number;
+  /** `full`: wait a random time in [0, ceiling] (default); `none`: wait the ceiling. */
   jitter?: 'full' | 'none';
+  /** A server asking to wait longer than this (Retry-After) makes the call fail at once (default 30 s). */
   retryAfterCapMs?: number;
   /** Token-bucket retry budget shared by the whole client; `false` turns it off. */
   budget?: { maxTokens?: number; retryCost?: number; successRefill?: number } | false;
 }
 
-/** Breaker policy per (model, pinned version). */
+/**
+ * Breaker policy per (model, pinned version); `false` turns breakers off.
+ *
+ * @example createClient({ baseUrl, breaker: { consecutiveFailures: 5, resetTimeoutMs: 30_000 } })
+ */
 export interface BreakerOptions {
   consecutiveFailures?: number;
   resetTimeoutMs?: number;
 }
 
-/** Response cache policy. */
+/**
+ * Response cache policy; `false` turns the cache (and coalescing) off.
+ *
+ * @example createClient({ baseUrl, cache: { ttlMs: 10_000, maxBytes: 5e6, staleIfError: true } })
+ */
 export interface CacheOptions {
   ttlMs?: number;
   maxEntries?: number;
@@ -39,7 +66,13 @@ export interface CacheOptions {
   staleIfError?: boolean;
 }
 
-/** Everything `createClient` accepts. Only `baseUrl` is required. */
+/**
+ * Everything `createClient` accepts. Only `baseUrl` is required; every other default comes from the
+ * contract's `x-modelwire-policy`.
+ *
+ * @example
+ * const options: ClientOptions = { baseUrl: 'http://127.0.0.1:4010/v1', fallbacks: { 'fraud-score': 'fraud-score-backup' } };
+ */
 export interface ClientOptions {
   /** The gateway's API root including `/v1`, e.g. `http://127.0.0.1:4010/v1`. */
   baseUrl: string;
@@ -116,6 +149,12 @@ function nonNegative(name: string, value: number | undefined, fallback: number):
     invalid(`${name} must be a finite number ≥ 0, got ${String(value)}`);
   }
   return v;
+}
+
+function checkMinConfidence(value: number | undefined): number | undefined {
+  if (value !== undefined && (typeof value !== 'number' || !(value >= 0 && value <= 1)))
+    invalid(`minConfidence must be a number in [0, 1], got ${String(value)}`);
+  return value;
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
@@ -204,7 +243,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     timeoutMs: positive('timeoutMs', options.timeoutMs, P.timeoutMs),
     deadlineMs: positive('deadlineMs', options.deadlineMs, P.deadlineMs),
     maxInputBytes: positive('maxInputBytes', options.maxInputBytes, P.maxInputBytes),
-    minConfidence: options.minConfidence,
+    minConfidence: checkMinConfidence(options.minConfidence),
     onEvent: options.onEvent,
     fetch: options.fetch,
     transport: options.transport,
@@ -213,4 +252,38 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     random: options.random ?? Math.random,
     headers: options.headers ?? {},
   };
+}
+
+/**
+ * Validates the per-call options every operation shares; only the fields present are checked, so
+ * the common call with no options costs nothing.
+ *
+ * @example checkCallOptions({ timeoutMs: 0 }); // throws InvalidInputError: timeoutMs must be > 0
+ */
+export function checkCallOptions(call: {
+  requestId?: unknown;
+  timeoutMs?: unknown;
+  deadlineMs?: unknown;
+  version?: unknown;
+  minConfidence?: unknown;
+  signal?: unknown;
+}): void {
+  if (call.requestId !== undefined && (typeof call.requestId !== 'string' || call.requestId.length < 1 || call.requestId.length > 128)) {
+    invalid(`requestId must be a string of 1 to 128 characters, got ${JSON.stringify(call.requestId)}`);
+  }
+  for (const name of ['timeoutMs', 'deadlineMs'] as const) {
+    const v = call[name];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v <= 0))
+      invalid(`${name} must be a finite number > 0, got ${String(v)}`);
+  }
+  if (call.version !== undefined && (typeof call.version !== 'string' || call.version.length < 1 || call.version.length > 64)) {
+    invalid(`version must be a string of 1 to 64 characters (e.g. '2'), got ${JSON.stringify(call.version)}`);
+  }
+  const mc = call.minConfidence;
+  if (mc !== undefined && (typeof mc !== 'number' || !(mc >= 0 && mc <= 1)))
+    invalid(`minConfidence must be a number in [0, 1], got ${String(mc)}`);
+  const signal = call.signal as AbortSignal | undefined;
+  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.addEventListener !== 'function')) {
+    invalid('signal must be an AbortSignal (e.g. AbortSignal.timeout(5000) or controller.signal)');
+  }
 }

@@ -1,7 +1,7 @@
 import type { Answer, CallContext, Stage } from './internal/call-context.js';
 
 /**
- * THE order of the pipeline, declared once. Every operation runs a subsequence of it, in this order,
+ * THE order of the pipeline, declared once (`PIPELINE_ORDER[0] === 'cache'`). Every operation runs a subsequence of it, in this order,
  * ending with one HTTP attempt (the transport):
  * cache → coalesce → fallback → retry → breaker → per-attempt timeout → transport.
  */

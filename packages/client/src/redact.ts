@@ -31,6 +31,9 @@ export function redactHeaders(headers: Record<string, string>): Record<string, s
  */
 export function redactText(text: string, secrets: readonly string[]): string {
   let out = text.replace(/Bearer\s+[A-Za-z0-9._~+/=-]+/g, 'Bearer [REDACTED]');
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('[REDACTED]');
+  // Longest first, so a secret that is a prefix of another never leaves the other's tail behind.
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+    if (secret.length >= 4) out = out.split(secret).join('[REDACTED]');
+  }
   return out;
 }

@@ -3,7 +3,7 @@ import type { FallbackInfo } from './internal/call-context.js';
 
 type Schemas = components['schemas'];
 
-/** The model's raw output, as the contract defines it. */
+/** The model's raw output, as the contract defines it. @example p.result.label */
 export type PredictionResult = Schemas['PredictionResult'];
 
 /**
@@ -33,7 +33,11 @@ export interface Prediction<R = PredictionResult> {
   attempts: number;
 }
 
-/** Per-call options for `predict`. */
+/**
+ * Per-call options for `predict`.
+ *
+ * @example await client.predict('fraud-score', data, { version: '2', signal: AbortSignal.timeout(2000) })
+ */
 export interface PredictOptions {
   /** Pin a model version (gray release); sent as `X-Model-Version`. */
   version?: string;
@@ -54,10 +58,14 @@ export interface PredictOptions {
   minConfidence?: number;
 }
 
-/** The states of an async job. */
+/** The states of an async job. @example if (job.state === 'succeeded') use(job.result) */
 export type JobState = Schemas['JobState'];
 
-/** An async prediction job. */
+/**
+ * An async prediction job.
+ *
+ * @example const job = await client.waitForJob('sentiment', submitted.jobId); job.result?.label
+ */
 export interface Job {
   jobId: string;
   model: string;
@@ -70,7 +78,11 @@ export interface Job {
   error: { code: string; message: string } | undefined;
 }
 
-/** Options common to the non-prediction calls. */
+/**
+ * Options common to the non-prediction calls.
+ *
+ * @example await client.modelInfo('fraud-score', { timeoutMs: 2000 })
+ */
 export interface CallOptions {
   requestId?: string;
   signal?: AbortSignal;
@@ -79,7 +91,11 @@ export interface CallOptions {
   traceparent?: string;
 }
 
-/** Options for `submitJob`. */
+/**
+ * Options for `submitJob`.
+ *
+ * @example await client.submitJob('sentiment', { text }, { callbackUrl: 'https://orders.internal/hooks/modelwire' })
+ */
 export interface SubmitJobOptions extends CallOptions {
   version?: string;
   callbackUrl?: string;
@@ -88,7 +104,11 @@ export interface SubmitJobOptions extends CallOptions {
   idempotencyKey?: string;
 }
 
-/** Options for `waitForJob`. */
+/**
+ * Options for `waitForJob`.
+ *
+ * @example await client.waitForJob('sentiment', id, { timeoutMs: 60_000, pollMaxMs: 2_000 })
+ */
 export interface WaitForJobOptions {
   signal?: AbortSignal;
   /** Give up after this long (default: the client's deadline). */
@@ -98,7 +118,11 @@ export interface WaitForJobOptions {
   pollMultiplier?: number;
 }
 
-/** Ground truth about an earlier prediction. */
+/**
+ * Ground truth about an earlier prediction.
+ *
+ * @example await client.feedback('fraud-score', { requestId: p.requestId, label: 'fraud', outcome: 'chargeback' })
+ */
 export interface FeedbackInput {
   /** The `requestId` of the prediction this is about. */
   requestId: string;
@@ -108,9 +132,9 @@ export interface FeedbackInput {
   comment?: string;
 }
 
-/** Model info, as the contract defines it. */
+/** Model info, as the contract defines it. @example (await client.modelInfo('m')).thresholds.min_confidence */
 export type ModelInfo = Schemas['ModelInfo'];
-/** A model in `listModels`. */
+/** A model in `listModels`. @example (await client.listModels()).map((m) => m.name) */
 export type ModelSummary = Schemas['ModelSummary'];
-/** Model readiness. */
+/** Model readiness. @example (await client.modelHealth('m')).state === 'ready' */
 export type ModelHealth = Schemas['ModelHealth'];

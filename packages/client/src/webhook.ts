@@ -24,7 +24,7 @@ export class WebhookVerificationError extends Error {
   }
 }
 
-/** Options for {@link verifyWebhook}. */
+/** Options for {@link verifyWebhook}. @example verifyWebhook(raw, headers, secret, { toleranceSeconds: 60 }) */
 export interface VerifyWebhookOptions {
   /** Allowed clock skew in seconds (default from the contract: 300). */
   toleranceSeconds?: number;

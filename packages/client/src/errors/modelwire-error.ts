@@ -1,11 +1,19 @@
-/** One field-level problem reported by the model's input validation (HTTP 422). */
+/**
+ * One field-level problem reported by the model's input validation (HTTP 422).
+ *
+ * @example for (const { field, message } of error.errors) form.mark(field, message);
+ */
 export interface FieldError {
   /** JSON Pointer into `data`, e.g. `/amount`. */
   field: string;
   message: string;
 }
 
-/** The kinds of failure every modelwire SDK distinguishes (same names in Python and Java). */
+/**
+ * The kinds of failure every modelwire SDK distinguishes (same names in Python and Java).
+ *
+ * @example if (error.kind === 'RateLimit') later(error.retryAfterMs);
+ */
 export type ErrorKind =
   | 'BadRequest'
   | 'Auth'
@@ -24,7 +32,7 @@ export type ErrorKind =
   | 'Aborted'
   | 'InvalidInput';
 
-/** What every modelwire error carries besides its message. */
+/** What every modelwire error carries besides its message. @example new ServerError('boom', { code: 'INTERNAL', httpStatus: 500 }) */
 export interface ModelwireErrorDetails {
   code: string;
   httpStatus?: number;

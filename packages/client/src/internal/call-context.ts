@@ -1,6 +1,10 @@
 import type { ModelwireEvent } from '../events.js';
 
-/** How a fallback answer came about. */
+/**
+ * How a fallback answer came about.
+ *
+ * @example if (p.fallback?.reason === 'circuit_open') metrics.inc('fallback_open')
+ */
 export interface FallbackInfo {
   from: string;
   to: string;

@@ -3,7 +3,9 @@ import { errorFromResponse } from '../errors/from-response.js';
 import type { FieldError, ModelwireError } from '../errors/modelwire-error.js';
 import { parseRetryAfter } from '../retry-after.js';
 import type { HttpResponse } from '../transport/transport.js';
+import { byteLength } from './byte-length.js';
 import type { Answer } from './call-context.js';
+import { deepFreeze } from './deep-freeze.js';
 
 function snippet(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -47,8 +49,8 @@ export function parseResponse(
       );
     }
     return {
-      envelope: json,
-      bytes: response.body.length,
+      envelope: deepFreeze(json),
+      bytes: byteLength(response.body),
       servedVersion: response.headers['x-model-version'],
       cached: false,
       stale: false,

@@ -38,7 +38,9 @@ export function sendStage(deps: {
     if (body !== undefined) headers['content-type'] = 'application/json';
     // The first attempt reuses the token the cache scope was computed from, so a provider is asked once per call.
     const token =
-      !forceRefresh && ctx.counter.attempts === 0 && ctx.presetToken !== undefined ? ctx.presetToken : await tokens.token(forceRefresh);
+      !forceRefresh && ctx.counter.attempts === 0 && ctx.presetToken !== undefined
+        ? ctx.presetToken
+        : await tokens.token(forceRefresh, ctx.signal);
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
     const request: HttpRequest = {
       method: ctx.method,
@@ -95,7 +97,9 @@ export function sendStage(deps: {
     if (parsed instanceof ModelwireError) {
       if (response.status === 401 && tokens.refreshable && !forceRefresh) return attempt(ctx, true);
       // Server messages are echoed to the caller: scrub anything that looks like our credential.
-      parsed.message = redactText(parsed.message, tokens.secrets());
+      const secrets = tokens.secrets();
+      parsed.message = redactText(parsed.message, secrets);
+      for (const fieldError of parsed.errors) fieldError.message = redactText(fieldError.message, secrets);
       throw parsed;
     }
     return parsed;

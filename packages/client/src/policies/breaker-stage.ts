@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.js';
 import { CircuitOpenError } from '../errors/error-classes.js';
 import type { BreakerState } from '../events.js';
@@ -11,7 +12,8 @@ import { breakerVerdict } from './failure.js';
  * @example registry.get('fraud-score', undefined).state // 'closed'
  */
 export class BreakerRegistry {
-  private readonly breakers = new Map<string, ConsecutiveBreaker>();
+  // Bounded: versions are caller-supplied strings. Evicting a long-unused breaker only forgets its state.
+  private readonly breakers = new LRUCache<string, ConsecutiveBreaker>({ max: 10_000 });
 
   constructor(
     private readonly options: { consecutiveFailures: number; resetTimeoutMs: number },

@@ -9,12 +9,16 @@ interface Shared {
   /** A caller that can neither abort nor time out on its own waits: the shared call is never cancelled. */
   pinned: boolean;
   deadlineAt: number;
+  /** Removes the entry from the in-flight map (idempotent). */
+  cleanup: () => void;
 }
 
 /**
  * Stage 2: identical calls in flight share one upstream call. The shared call owns its own
- * AbortController and the client's deadline: one caller's abort or deadline rejects only that caller,
- * and the shared call is cancelled only when every caller has left.
+ * AbortController, and its deadline is the later of the client's and the first caller's: one
+ * caller's abort or shorter deadline rejects only that caller, and the shared call is cancelled
+ * only when every caller has left (it then leaves the in-flight map at once, so a newcomer starts a
+ * fresh call instead of joining a cancelled one).
  *
  * @example coalesceStage(clock, 30_000)
  */
@@ -31,15 +35,22 @@ export function coalesceStage(clock: Clock, clientDeadlineMs: number): Stage {
       const sharedCtx: CallContext = {
         ...ctx,
         signal: controller.signal,
-        deadlineAt: clock.now() + clientDeadlineMs,
+        deadlineAt: Math.max(ctx.deadlineAt, clock.now() + clientDeadlineMs),
         perCallDeadline: false,
       };
-      const created: Shared = { promise: next(sharedCtx), controller, waiters: 0, pinned: false, deadlineAt: sharedCtx.deadlineAt };
-      shared = created;
-      inflight.set(key, created);
       const cleanup = () => {
         if (inflight.get(key) === created) inflight.delete(key);
       };
+      const created: Shared = {
+        promise: next(sharedCtx),
+        controller,
+        waiters: 0,
+        pinned: false,
+        deadlineAt: sharedCtx.deadlineAt,
+        cleanup,
+      };
+      shared = created;
+      inflight.set(key, created);
       created.promise.then(cleanup, cleanup);
     }
     // Fast path: a caller without a signal or a shorter deadline of its own simply shares the promise.
@@ -62,7 +73,10 @@ function wait(shared: Shared, ctx: CallContext, clock: Clock): Promise<Answer> {
       done = true;
       finish();
       // The last caller to leave cancels the shared call; earlier ones just stop waiting.
-      if (--shared.waiters === 0 && !shared.pinned) shared.controller.abort(error);
+      if (--shared.waiters === 0 && !shared.pinned) {
+        shared.cleanup();
+        shared.controller.abort(error);
+      }
       reject(error);
     };
     const onAbort = () =>

@@ -13,7 +13,8 @@ export type BreakerVerdict = 'failure' | 'ignored';
  * @example breakerVerdict(new UnavailableError('…', { code: 'MODEL_UNAVAILABLE', httpStatus: 503 })); // 'failure'
  */
 export function breakerVerdict(error: unknown): BreakerVerdict {
-  if (!(error instanceof ModelwireError)) return 'failure';
+  // Anything that is not a typed model answer (a bug, a token provider's own error) says nothing about the model.
+  if (!(error instanceof ModelwireError)) return 'ignored';
   if (error.kind === 'Timeout' || error.kind === 'Connection') return 'failure';
   if (error.httpStatus !== undefined && error.httpStatus >= 500 && error.kind !== 'MalformedResponse') return 'failure';
   return 'ignored';

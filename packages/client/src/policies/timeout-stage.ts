@@ -40,6 +40,9 @@ export function timeoutStage(clock: Clock): Stage {
             code: 'DEADLINE_EXCEEDED',
             requestId: ctx.requestId,
             traceId: ctx.traceId,
+            cause: new TimeoutError(`attempt ${ctx.counter.attempts} was cut short after ${budget} ms by the deadline`, {
+              code: 'TIMEOUT',
+            }),
           });
         }
         throw new TimeoutError(`attempt ${ctx.counter.attempts} took longer than ${ctx.timeoutMs} ms`, {

@@ -1,4 +1,8 @@
-/** One HTTP request as the pipeline's last stage sends it. */
+/**
+ * One HTTP request as the pipeline's last stage sends it.
+ *
+ * @example const transport: Transport = async (req: HttpRequest) => myHttp(req.method, req.url, req.headers, req.body);
+ */
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'DELETE';
   url: string;
@@ -7,7 +11,7 @@ export interface HttpRequest {
   signal: AbortSignal;
 }
 
-/** One HTTP answer; header names are lower-case. */
+/** One HTTP answer; header names are lower-case. @example ({ status: 200, headers: { 'x-model-version': '2' }, body: '{…}' }) */
 export interface HttpResponse {
   status: number;
   headers: Record<string, string | undefined>;
@@ -21,4 +25,7 @@ export interface HttpResponse {
  * @example
  * const transport: Transport = async (req) => ({ status: 200, headers: {}, body: '{}' });
  */
-export type Transport = (request: HttpRequest) => Promise<HttpResponse>;
+export type Transport = ((request: HttpRequest) => Promise<HttpResponse>) & {
+  /** Releases pooled connections (called by `client.close()` for transports the client created). */
+  close?: () => Promise<void>;
+};

@@ -10,7 +10,7 @@ import type { HttpResponse, Transport } from './transport.js';
  */
 export function undiciTransport(options: { connections?: number } = {}): Transport {
   const dispatcher = new Agent({ connections: options.connections ?? 128, keepAliveTimeout: 10_000 });
-  return async (request) => {
+  const transport: Transport = async (request) => {
     const response = await undiciRequest(request.url, {
       method: request.method,
       headers: request.headers,
@@ -24,4 +24,6 @@ export function undiciTransport(options: { connections?: number } = {}): Transpo
     }
     return { status: response.statusCode, headers, body: await response.body.text() };
   };
+  transport.close = () => dispatcher.close();
+  return transport;
 }
