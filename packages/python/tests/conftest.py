@@ -118,7 +118,3 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         )
         for line in reasons:
             terminalreporter.write_line(line)
-        from .test_conformance import FLAKY
-
-        for line in FLAKY:
-            terminalreporter.write_line(f"  flaky {line}")

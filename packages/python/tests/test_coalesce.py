@@ -6,19 +6,22 @@ from __future__ import annotations
 import asyncio
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import httpx
 import pytest
 
 import modelwire
-from modelwire import AbortSignal, AsyncClient
+from modelwire import AbortSignal, AsyncClient, RetryOptions
 
 from .helpers import BASE, Script, make_client, reply
 
 PREDICT = "/models/fraud-score/predict"
 
 
-def test_threads_share_one_upstream_call() -> None:
+def _held_upstream() -> tuple[Script, threading.Event, threading.Event]:
+    """A predict route that answers 200 only once ``release`` is set; ``arrived`` tells that
+    the (one) upstream call is in flight."""
     release = threading.Event()
     arrived = threading.Event()
 
@@ -27,7 +30,11 @@ def test_threads_share_one_upstream_call() -> None:
         release.wait(5)
         return reply(200)
 
-    script = Script().on(PREDICT, slow)
+    return Script().on(PREDICT, slow), arrived, release
+
+
+def test_threads_share_one_upstream_call() -> None:
+    script, arrived, release = _held_upstream()
     with make_client(script) as client, ThreadPoolExecutor(8) as pool:
         futures = [pool.submit(client.predict, "fraud-score", {"a": 1}) for _ in range(8)]
         assert arrived.wait(5)
@@ -44,15 +51,7 @@ def test_threads_share_one_upstream_call() -> None:
 
 
 def test_a_thread_that_aborts_leaves_alone() -> None:
-    release = threading.Event()
-    arrived = threading.Event()
-
-    def slow(_request: httpx.Request) -> httpx.Response:
-        arrived.set()
-        release.wait(5)
-        return reply(200)
-
-    script = Script().on(PREDICT, slow)
+    script, arrived, release = _held_upstream()
     with make_client(script) as client, ThreadPoolExecutor(2) as pool:
         leader = pool.submit(client.predict, "fraud-score", {"a": 1})
         assert arrived.wait(5)
@@ -141,3 +140,51 @@ async def test_when_every_caller_leaves_the_shared_call_stops() -> None:
         task.cancel()
         await asyncio.wait_for(cancelled.wait(), 2)
         assert client._coalescer._flights == {}
+
+
+class _HeldPool:
+    """An executor that starts nothing until ``start()``: a worker thread scheduled late."""
+
+    def __init__(self) -> None:
+        self.jobs: list[tuple[Any, tuple[Any, ...]]] = []
+
+    def submit(self, fn: Any, *args: Any) -> None:
+        self.jobs.append((fn, args))
+
+    def start(self) -> threading.Thread:
+        fn, args = self.jobs.pop()
+        thread = threading.Thread(target=fn, args=args)
+        thread.start()
+        return thread
+
+
+def test_an_abort_before_the_worker_starts_still_sends_the_attempt() -> None:
+    # As a task's cancellation takes effect at its first await, the caller that leaves before
+    # the worker thread ran lets the attempt go out rather than drop it.
+    script = Script().on(PREDICT, reply(200))
+    pool = _HeldPool()
+    retry = RetryOptions(max_retries=0, jitter="none", budget=None)
+    with make_client(script, cache=False, retry=retry) as client:
+        client._coalescer._executor = lambda: pool  # type: ignore[assignment,return-value]
+        signal = AbortSignal()
+        errors: list[BaseException] = []
+
+        def call() -> None:
+            try:
+                client.predict("fraud-score", {"a": 1}, signal=signal)
+            except BaseException as err:
+                errors.append(err)
+
+        caller = threading.Thread(target=call)
+        caller.start()
+        while not pool.jobs:
+            threading.Event().wait(0.001)
+        flight = pool.jobs[0][1][1]
+        signal.abort()  # the worker has not started: the caller must wait for its first I/O
+        while flight.waiters:  # the caller gave up on the result and now waits for the worker
+            threading.Event().wait(0.001)
+        worker = pool.start()
+        caller.join(5)
+        worker.join(5)
+        assert [type(e) for e in errors] == [modelwire.AbortedError]
+    assert len(script.to(PREDICT)) == 1

@@ -1,4 +1,5 @@
-"""What ``Client`` and ``AsyncClient`` share: options normalised once, operations, results.
+"""What ``Client`` and ``AsyncClient`` share: options normalised once, operations, the
+predict plan (cache lookup, what to store, stale answers), results. The twins keep only I/O.
 
 Private: the public surface is ``Client`` / ``AsyncClient``.
 """
@@ -10,17 +11,17 @@ import json
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 from urllib.parse import quote
 
 from . import tracing
 from ._version import __version__
-from .auth import Auth, fixed_scope, normalize_auth
+from .auth import Auth, TokenProvider, fixed_scope, normalize_auth
 from .breaker import Breaker, BreakerRegistry, BreakerState
 from .cache import PredictionCache
 from .cache_key import cache_key, token_scope
 from .clock import SYSTEM_CLOCK, Clock
-from .errors import InvalidInputError, PayloadTooLargeError
+from .errors import AbortedError, InvalidInputError, ModelwireError, PayloadTooLargeError
 from .events import Event, EventHandler, emit
 from .generated.models import FeedbackResponse as _FeedbackResponse
 from .generated.models import (
@@ -38,13 +39,16 @@ from .generated.models import (
 )
 from .generated.policy import DEFAULT_POLICY
 from .options import BreakerOptions, CacheOptions, RetryOptions
-from .pipeline import CallContext, HttpAnswer, Operation, Settings
+from .pipeline import CallContext, CallOutcome, HttpAnswer, Operation, Settings, is_stale_eligible
 from .result import ModelRef, Prediction
 from .retry import RetryBudget
 
 Fallbacks = Mapping[str, str] | Callable[[str], "str | None"] | None
-FINAL_JOB_STATES = frozenset({"succeeded", "failed", "canceled", "expired"})
 _CLIENT_NAME = f"modelwire-python/{__version__}"
+T = TypeVar("T")
+#: Extra time a caller waits for a shared call past its own deadline (the call's own deadline
+#: error, with its details, then wins over the waiter's generic one).
+_WAIT_GRACE_S = 0.05
 
 
 def _invalid(message: str) -> InvalidInputError:
@@ -53,6 +57,45 @@ def _invalid(message: str) -> InvalidInputError:
 
 def _segment(value: str) -> str:
     return quote(value, safe="")
+
+
+def aborted_error(ctx: CallContext | None = None) -> AbortedError:
+    """The error of a call its caller aborted (with the call's ids once it has them)."""
+    return AbortedError(
+        "the call was aborted by its signal",
+        request_id=ctx.request_id if ctx else None,
+        trace_id=ctx.trace_id if ctx else None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CallArgs:
+    """Per-call options that shape the call's context (ids, trace, timeouts)."""
+
+    request_id: str | None = None
+    traceparent: str | None = None
+    timeout_ms: float | None = None
+    deadline_ms: float | None = None
+
+
+#: A call with none of the per-call options.
+NO_ARGS = CallArgs()
+
+
+@dataclass(frozen=True, slots=True)
+class PredictPlan:
+    """A predict call that missed the cache: the operation to run and what to do with it."""
+
+    key: str
+    store: PredictionCache[Prediction] | None
+    op: Operation[Prediction]
+    args: CallArgs
+    min_confidence: float | None
+
+    @property
+    def share_key(self) -> str | None:
+        """The coalescing key (None: the call uses no cache, so it is never shared)."""
+        return self.key if self.store is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,26 +222,29 @@ class ClientCore:
             return self.scope
         return token_scope(token or "")
 
-    def context(
-        self,
-        *,
-        request_id: str | None,
-        traceparent: str | None,
-        timeout_ms: float | None,
-        deadline_ms: float | None,
-        token: str | None,
-    ) -> CallContext:
+    def context(self, args: CallArgs, token: str | None) -> CallContext:
         """A new logical call: request id, trace id, deadline."""
         now = self.clock.monotonic()
-        deadline_s = deadline_ms / 1000 if deadline_ms is not None else self.deadline_s
         return CallContext(
             settings=self.settings,
-            request_id=request_id or str(uuid.uuid4()),
-            trace_id=tracing.trace_id_for(traceparent),
-            deadline=now + deadline_s,
-            timeout_s=timeout_ms / 1000 if timeout_ms is not None else self.timeout_s,
+            request_id=args.request_id or str(uuid.uuid4()),
+            trace_id=tracing.trace_id_for(args.traceparent),
+            deadline=now + self.deadline_for(args.deadline_ms),
+            timeout_s=args.timeout_ms / 1000 if args.timeout_ms is not None else self.timeout_s,
             token=token,
         )
+
+    def deadline_for(self, deadline_ms: float | None) -> float:
+        """A call's deadline in seconds: its own ``deadline_ms`` or the client's."""
+        return deadline_ms / 1000 if deadline_ms is not None else self.deadline_s
+
+    def wait_s(self, deadline_ms: float | None) -> float:
+        """How long a caller waits for a (possibly shared) call before giving up."""
+        return self.deadline_for(deadline_ms) + _WAIT_GRACE_S
+
+    def wait_left_s(self, ctx: CallContext) -> float:
+        """How long a caller still waits for a started call (its deadline, plus grace)."""
+        return ctx.deadline - self.clock.monotonic() + _WAIT_GRACE_S
 
     def breaker_state(self, model: str, version: str | None = None) -> BreakerState:
         """State of the breaker of ``model`` at ``version``."""
@@ -225,6 +271,7 @@ class ClientCore:
             )
         return PreparedInput(key, data_json, scope, data)
 
+    @staticmethod
     @staticmethod
     def _envelope_body(
         model: str,
@@ -261,23 +308,53 @@ class ClientCore:
 
         return build
 
-    def predict_op(
+    # ------------------------------------------------------------------------------- predict
+    @property
+    def provider_auth(self) -> bool:
+        """Whether the token (and so the cache scope) must be fetched before the cache lookup."""
+        return isinstance(self.auth, TokenProvider)
+
+    def plan_predict(
         self,
         model: str,
         data: Mapping[str, Any],
-        *,
+        version: str | None,
+        meta: Mapping[str, Any] | None,
+        use_cache: bool,
+        token: str | None,
+        args: CallArgs,
+        min_confidence: float | None,
+    ) -> Prediction | PredictPlan:
+        """Check the input and look it up in the cache (emitting ``cache_hit`` / ``cache_miss``):
+        a hit is returned finished; a miss gives the plan of the call, with its request id."""
+        prepared = self.prepare_input(model, version, self.scope_for(token), data)
+        store = self.cache if use_cache else None
+        if store is not None:
+            hit = store.get(prepared.key)
+            if hit is not None:
+                emit(self.on_event, Event("cache_hit", model, version, hit.request_id))
+                return self.finish(hit, min_confidence)
+            emit(self.on_event, Event("cache_miss", model, version, args.request_id))
+        request_id = args.request_id or str(uuid.uuid4())
+        op = self.predict_op(model, version, prepared, request_id, meta)
+        args = dataclasses.replace(args, request_id=request_id)
+        return PredictPlan(prepared.key, store, op, args, min_confidence)
+
+    def predict_op(
+        self,
+        model: str,
         version: str | None,
         prepared: PreparedInput,
         request_id: str,
         meta: Mapping[str, Any] | None,
     ) -> Operation[Prediction]:
+        """The predict operation (its body is built for whichever model is finally called)."""
+
         def parse(envelope: dict[str, Any], answer: HttpAnswer, served: str | None) -> Prediction:
             checked = PredictResponse.model_validate(envelope)
-            result = envelope["result"]
-            confidence = checked.result.confidence
             return Prediction(
-                result=result,
-                confidence=confidence,
+                result=envelope["result"],
+                confidence=checked.result.confidence,
                 uncertainty_score=checked.result.uncertainty_score,
                 low_confidence=False,
                 request_id=checked.request_id,
@@ -296,6 +373,28 @@ class ClientCore:
             allow_fallback=True,
         )
 
+    def settle(self, plan: PredictPlan, outcome: CallOutcome[Prediction]) -> Prediction:
+        """The prediction of a finished call, stored in the cache when it may be reused."""
+        prediction = dataclasses.replace(
+            outcome.value, attempts=outcome.attempts, fallback=outcome.fallback
+        )
+        if plan.store is not None and outcome.fallback is None and not prediction.stale:
+            # What later hits return: the stored answer, marked cached, with no attempts.
+            stored = dataclasses.replace(prediction, cached=True, attempts=0)
+            plan.store.put(plan.key, stored, outcome.size)
+        return prediction
+
+    def stale_or_raise(self, plan: PredictPlan, err: ModelwireError) -> Prediction:
+        """The expired cached answer to serve instead of ``err`` (``stale_if_error``); raises
+        ``err`` when there is none."""
+        options = self.cache_options
+        if self.cache is None or options is None or not options.stale_if_error:
+            raise err
+        stale = self.cache.get_stale(plan.key) if is_stale_eligible(err) else None
+        if stale is None:
+            raise err
+        return dataclasses.replace(stale, cached=True, stale=True, fallback=None)
+
     def finish(self, prediction: Prediction, min_confidence: float | None) -> Prediction:
         """Set ``low_confidence`` from the option or the model's known threshold."""
         threshold = min_confidence if min_confidence is not None else self.min_confidence
@@ -310,20 +409,22 @@ class ClientCore:
             return prediction
         return dataclasses.replace(prediction, low_confidence=low)
 
-    def submit_job_op(
+    # ---------------------------------------------------------------------------------- jobs
+    def submit_job_call(
         self,
         model: str,
         data: Mapping[str, Any],
-        *,
         version: str | None,
-        scope: str,
-        request_id: str,
+        token: str | None,
         meta: Mapping[str, Any] | None,
         callback_url: str | None,
-    ) -> Operation[Job]:
-        prepared = self.prepare_input(model, version, scope, data)
+        args: CallArgs,
+    ) -> tuple[Operation[Job], CallArgs]:
+        """The submit-job operation and its call options (with the request id it sends)."""
+        request_id = args.request_id or str(uuid.uuid4())
+        prepared = self.prepare_input(model, version, self.scope_for(token), data)
         extra = {"callback_url": callback_url} if callback_url else None
-        return Operation(
+        op = Operation(
             name="submit_job",
             method="POST",
             path=lambda m: f"/models/{_segment(model)}/jobs",
@@ -332,8 +433,10 @@ class ClientCore:
             version=version,
             body=self._envelope_body(model, prepared, request_id, meta, extra),
         )
+        return op, dataclasses.replace(args, request_id=request_id)
 
     def job_op(self, method: str, model: str, job_id: str) -> Operation[Job]:
+        """Read (``GET``) or cancel (``DELETE``) a job."""
         return Operation(
             name="get_job" if method == "GET" else "cancel_job",
             method=method,
@@ -342,12 +445,14 @@ class ClientCore:
             model=model,
         )
 
+    # ----------------------------------------------------------------------- other operations
     def feedback_op(
         self,
         model: str,
         prediction_request_id: str,
         fields: Mapping[str, Any],
     ) -> Operation[Any]:
+        """Ground truth for a past prediction (fields that are None are left out)."""
         body = {
             "request_id": prediction_request_id,
             **{k: v for k, v in fields.items() if v is not None},
@@ -363,6 +468,8 @@ class ClientCore:
         )
 
     def model_info_op(self, model: str) -> Operation[ModelInfo]:
+        """A model's info; remembers its ``min_confidence`` threshold for ``finish``."""
+
         def parse(env: dict[str, Any], _a: HttpAnswer, _m: str | None) -> ModelInfo:
             info = ModelInfoResponse.model_validate(env).result
             if info.thresholds.min_confidence is not None:
@@ -378,32 +485,35 @@ class ClientCore:
         )
 
     def list_models_op(self) -> Operation[list[ModelSummary]]:
-        return Operation(
-            name="list_models",
-            method="GET",
-            path=lambda m: "/models",
-            parse=lambda env, _a, _m: ModelListResponse.model_validate(env).result.models,
+        """The models visible to the caller."""
+        return _get(
+            "list_models",
+            "/models",
+            lambda env: ModelListResponse.model_validate(env).result.models,
         )
 
     def gateway_health_op(self, which: str) -> Operation[Health]:
-        return Operation(
-            name="health",
-            method="GET",
-            path=lambda m: f"/health/{which}",
-            parse=lambda env, _a, _m: HealthResponse.model_validate(env).result,
+        """Gateway readiness (``ready``) or liveness (``live``); sent without a token."""
+        return _get(
+            "health", f"/health/{which}", lambda env: HealthResponse.model_validate(env).result
         )
 
     def model_health_op(self, model: str) -> Operation[ModelHealth]:
-        return Operation(
-            name="model_health",
-            method="GET",
-            path=lambda m: f"/models/{_segment(model)}/health",
-            parse=lambda env, _a, _m: ModelHealthResponse.model_validate(env).result,
-            model=model,
+        """A model's readiness."""
+        path = f"/models/{_segment(model)}/health"
+        return _get(
+            "model_health", path, lambda e: ModelHealthResponse.model_validate(e).result, model
         )
 
-    @staticmethod
-    def job_poll_delays() -> tuple[float, float, float]:
-        """(initial, multiplier, max) of job polling in seconds, from the contract."""
-        jobs = DEFAULT_POLICY.jobs
-        return jobs.poll_initial_ms / 1000, jobs.poll_multiplier, jobs.poll_max_ms / 1000
+
+def _get(
+    name: str, path: str, parse: Callable[[dict[str, Any]], T], model: str | None = None
+) -> Operation[T]:
+    """A GET operation whose path does not depend on the model finally called."""
+    return Operation(
+        name=name,
+        method="GET",
+        path=lambda _m: path,
+        parse=lambda env, _a, _m: parse(env),
+        model=model,
+    )

@@ -19,7 +19,7 @@ import json
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Generic, TypeVar, Union
 
 import httpx
 
@@ -150,7 +150,65 @@ def _transport_error(err: httpx.HTTPError) -> ModelwireError:
     return ConnectionError(f"cannot reach the OIDC token endpoint: {type(err).__name__}")
 
 
-class SyncTokenSource:
+HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
+
+
+class _TokenSource(Generic[HttpT]):
+    """What both token sources share: their state, and every decision that needs no I/O."""
+
+    def __init__(
+        self,
+        auth: StaticToken | TokenProvider | OIDCClientCredentials | None,
+        http: HttpT,
+        clock: Clock,
+        skew_s: float,
+    ) -> None:
+        self.auth = auth
+        self._http: HttpT = http
+        self._clock = clock
+        self._skew_s = skew_s
+        self._cached: _CachedToken | None = None
+
+    @property
+    def refreshable(self) -> bool:
+        """Whether a 401 may be fixed by fetching a fresh token."""
+        return isinstance(self.auth, (TokenProvider, OIDCClientCredentials))
+
+    def needs_request(self) -> bool:
+        """Whether ``token()`` would now ask the OIDC token endpoint (no reusable token)."""
+        return isinstance(self.auth, OIDCClientCredentials) and isinstance(
+            self._known(False), OIDCClientCredentials
+        )
+
+    def _known(self, force: bool) -> str | OIDCClientCredentials | None:
+        """The token when no request is needed (None: anonymous), else the OIDC credentials to
+        fetch one with. Not for a ``TokenProvider`` (the twins call it their own way)."""
+        auth = self.auth
+        if auth is None or isinstance(auth, StaticToken):
+            return auth.token if auth is not None else None
+        assert isinstance(auth, OIDCClientCredentials)
+        reused = self._reusable(force=force, locked=False)
+        return reused if reused is not None else auth
+
+    def _reusable(self, *, force: bool, stale: str | None = None, locked: bool) -> str | None:
+        """The cached OIDC token if it may be sent, else None (a request is needed).
+
+        Before the refresh lock a forced refresh never reuses; under the lock it reuses a token
+        that another caller fetched meanwhile (it differs from the ``stale`` one)."""
+        cached = self._cached
+        if cached is None or self._clock.monotonic() >= cached.refresh_at:
+            return None
+        if force and (not locked or cached.token == stale):
+            return None
+        return cached.token
+
+    def _keep(self, response: httpx.Response) -> str:
+        """Parse and cache the token endpoint's answer; return the new token."""
+        self._cached = _parse_token_response(response, self._clock.monotonic(), self._skew_s)
+        return self._cached.token
+
+
+class SyncTokenSource(_TokenSource[httpx.Client]):
     """Gives ``Client`` its bearer token; one OIDC refresh at a time across threads.
 
     Example: ``SyncTokenSource(auth, http, clock, skew_s=30).token()``
@@ -163,25 +221,12 @@ class SyncTokenSource:
         clock: Clock,
         skew_s: float,
     ) -> None:
-        self.auth = auth
-        self._http = http
-        self._clock = clock
-        self._skew_s = skew_s
-        self._cached: _CachedToken | None = None
+        super().__init__(auth, http, clock, skew_s)
         self._refresh_lock = threading.Lock()
-
-    @property
-    def refreshable(self) -> bool:
-        """Whether a 401 may be fixed by fetching a fresh token."""
-        return isinstance(self.auth, (TokenProvider, OIDCClientCredentials))
 
     def token(self, *, force: bool = False, stale: str | None = None) -> str | None:
         """The token to send; ``force`` fetches a fresh one unless ``stale`` was replaced."""
         auth = self.auth
-        if auth is None:
-            return None
-        if isinstance(auth, StaticToken):
-            return auth.token
         if isinstance(auth, TokenProvider):
             value = auth.get_token()
             if inspect.isawaitable(value):
@@ -190,73 +235,48 @@ class SyncTokenSource:
                     code="INVALID_OPTIONS",
                 )
             return value
-        cached = self._cached
-        if cached is not None and not force and self._clock.monotonic() < cached.refresh_at:
-            return cached.token
+        known = self._known(force)
+        if not isinstance(known, OIDCClientCredentials):
+            return known
         # One refresh at a time: this lock is held across the token request on purpose.
         with self._refresh_lock:
-            cached = self._cached
-            fresh_enough = cached is not None and self._clock.monotonic() < cached.refresh_at
-            if cached is not None and fresh_enough and (not force or cached.token != stale):
-                return cached.token
+            reused = self._reusable(force=force, stale=stale, locked=True)
+            if reused is not None:
+                return reused
             try:
-                response = self._http.post(auth.token_url, data=_oidc_form(auth))
+                response = self._http.post(known.token_url, data=_oidc_form(known))
             except httpx.HTTPError as err:
                 raise _transport_error(err) from None
-            self._cached = _parse_token_response(response, self._clock.monotonic(), self._skew_s)
-            return self._cached.token
+            return self._keep(response)
 
 
-class AsyncTokenSource:
+class AsyncTokenSource(_TokenSource[httpx.AsyncClient]):
     """Gives ``AsyncClient`` its bearer token; one OIDC refresh at a time across tasks.
 
     Example: ``await AsyncTokenSource(auth, http, clock, skew_s=30).token()``
     """
 
-    def __init__(
-        self,
-        auth: StaticToken | TokenProvider | OIDCClientCredentials | None,
-        http: httpx.AsyncClient,
-        clock: Clock,
-        skew_s: float,
-    ) -> None:
-        self.auth = auth
-        self._http = http
-        self._clock = clock
-        self._skew_s = skew_s
-        self._cached: _CachedToken | None = None
-        self._refresh_lock: asyncio.Lock | None = None
-
-    @property
-    def refreshable(self) -> bool:
-        """Whether a 401 may be fixed by fetching a fresh token."""
-        return isinstance(self.auth, (TokenProvider, OIDCClientCredentials))
+    _refresh_lock: asyncio.Lock | None = None  # made in the event loop, on first use
 
     async def token(self, *, force: bool = False, stale: str | None = None) -> str | None:
         """The token to send; ``force`` fetches a fresh one unless ``stale`` was replaced."""
         auth = self.auth
-        if auth is None:
-            return None
-        if isinstance(auth, StaticToken):
-            return auth.token
         if isinstance(auth, TokenProvider):
             value = auth.get_token()
             if inspect.isawaitable(value):
                 return await value
             return value
-        cached = self._cached
-        if cached is not None and not force and self._clock.monotonic() < cached.refresh_at:
-            return cached.token
+        known = self._known(force)
+        if not isinstance(known, OIDCClientCredentials):
+            return known
         if self._refresh_lock is None:
             self._refresh_lock = asyncio.Lock()
         async with self._refresh_lock:
-            cached = self._cached
-            fresh_enough = cached is not None and self._clock.monotonic() < cached.refresh_at
-            if cached is not None and fresh_enough and (not force or cached.token != stale):
-                return cached.token
+            reused = self._reusable(force=force, stale=stale, locked=True)
+            if reused is not None:
+                return reused
             try:
-                response = await self._http.post(auth.token_url, data=_oidc_form(auth))
+                response = await self._http.post(known.token_url, data=_oidc_form(known))
             except httpx.HTTPError as err:
                 raise _transport_error(err) from None
-            self._cached = _parse_token_response(response, self._clock.monotonic(), self._skew_s)
-            return self._cached.token
+            return self._keep(response)

@@ -1,5 +1,9 @@
 """``Client``: the blocking twin of ``AsyncClient`` (same options, same behaviour).
 
+Only the blocking I/O lives here: what does not depend on sync vs async is in ``_core.py`` (options,
+operations, the predict plan), ``_base.py`` (constructor), ``_http.py`` (httpx requests and errors)
+and ``_jobs.py`` (job polling).
+
 Example::
 
     from modelwire import Client
@@ -12,79 +16,40 @@ Example::
 
 from __future__ import annotations
 
-import dataclasses
-import uuid
 from collections.abc import Generator, Mapping
 from types import TracebackType
-from typing import Any, Literal, TypeVar, overload
+from typing import Any, TypeVar, overload
 
 import httpx
 
-from ._core import FINAL_JOB_STATES, ClientCore, Fallbacks
+from ._base import BaseClient
+from ._core import NO_ARGS, CallArgs, aborted_error
+from ._http import answer_of, build_request, transport_error
+from ._jobs import JobPoll
 from .abort import AbortSignal
-from .auth import Auth, SyncTokenSource, TokenProvider
-from .breaker import BreakerState
-from .clock import SYSTEM_CLOCK, Clock
-from .coalesce import SyncCoalescer
-from .errors import (
-    AbortedError,
-    ConnectionError,
-    DeadlineExceededError,
-    ModelwireError,
-    TimeoutError,
-)
-from .events import Event, EventHandler, emit
+from .auth import SyncTokenSource
+from .clock import SYSTEM_CLOCK
+from .coalesce import SyncCoalescer, at_io
+from .errors import ModelwireError
 from .generated.models import Health, Job, ModelHealth, ModelInfo, ModelSummary
 from .generated.policy import DEFAULT_POLICY
-from .options import BreakerOptions, CacheOptions, RetryOptions
-from .pipeline import (
-    CallContext,
-    CallOutcome,
-    Effect,
-    HttpAnswer,
-    Operation,
-    RefreshToken,
-    Send,
-    Sleep,
-    is_stale_eligible,
-    run_call,
-)
+from .pipeline import CallContext, CallOutcome, Effect, Operation, RefreshToken, Send, run_call
 from .result import Prediction
-from .webhook import WebhookVerification, verify_webhook
+
+__all__ = ["Client", "transport_error"]
 
 T = TypeVar("T")
-_WAIT_GRACE_S = 0.05
 
 
-def _aborted(ctx: CallContext | None = None) -> AbortedError:
-    return AbortedError(
-        "the call was aborted by its signal",
-        request_id=ctx.request_id if ctx else None,
-        trace_id=ctx.trace_id if ctx else None,
-    )
-
-
-def transport_error(err: httpx.HTTPError, timeout_s: float) -> ModelwireError:
-    """Map an httpx transport failure to ``TimeoutError`` or ``ConnectionError``."""
-    if isinstance(err, httpx.TimeoutException):
-        return TimeoutError(
-            f"no answer within the per-attempt timeout ({timeout_s * 1000:.0f} ms); raise "
-            "timeout_ms or check the model's latency"
-        )
-    return ConnectionError(
-        f"connection failed ({type(err).__name__}); check base_url and that the gateway is up"
-    )
-
-
-class Client:
+class Client(BaseClient[httpx.BaseTransport]):
     """Blocking modelwire client. Thread-safe: share one per process; close it (or use ``with``).
 
     Options (defaults from the contract's ``x-modelwire-policy``): ``auth`` (token str,
     ``StaticToken``, ``TokenProvider``, ``OIDCClientCredentials``), ``fallbacks`` (mapping or
     function), ``retry``, ``breaker``, ``cache`` (``CacheOptions`` or False), ``timeout_ms``
     (per attempt), ``deadline_ms`` (whole call), ``min_confidence``, ``on_event``,
-    ``cache_scope``, ``transport`` (an ``httpx.BaseTransport``, e.g. ``httpx.MockTransport``
-    in tests), ``clock``.
+    ``cache_scope``, ``max_input_bytes``, ``headers``, ``transport`` (an
+    ``httpx.BaseTransport``, e.g. ``httpx.MockTransport`` in tests), ``clock``.
 
     Example::
 
@@ -92,50 +57,18 @@ class Client:
             print([m.name for m in client.list_models()])
     """
 
-    def __init__(
-        self,
-        base_url: str,
-        *,
-        auth: Auth = None,
-        fallbacks: Fallbacks = None,
-        retry: RetryOptions | None = None,
-        breaker: BreakerOptions | Literal[False] | None = None,
-        cache: CacheOptions | bool = True,
-        timeout_ms: float | None = None,
-        deadline_ms: float | None = None,
-        min_confidence: float | None = None,
-        on_event: EventHandler | None = None,
-        cache_scope: str | None = None,
-        max_input_bytes: int | None = None,
-        headers: Mapping[str, str] | None = None,
-        transport: httpx.BaseTransport | None = None,
-        clock: Clock | None = None,
-    ) -> None:
-        self._core = ClientCore(
-            base_url,
-            auth=auth,
-            fallbacks=fallbacks,
-            retry=retry,
-            breaker=breaker,
-            cache=cache,
-            timeout_ms=timeout_ms,
-            deadline_ms=deadline_ms,
-            min_confidence=min_confidence,
-            on_event=on_event,
-            cache_scope=cache_scope,
-            clock=clock,
-            max_input_bytes=max_input_bytes,
-            headers=headers,
-        )
+    _NAME = "Client"
+    _http: httpx.Client
+    _tokens: SyncTokenSource
+    _coalescer: SyncCoalescer
+
+    def _open(self, transport: httpx.BaseTransport | None) -> None:
+        core = self._core
         # The client owns retries: httpx's transport retries stay at 0 so layers never multiply.
-        self._http = httpx.Client(transport=transport, timeout=self._core.timeout_s)
-        self._tokens = SyncTokenSource(
-            self._core.auth,
-            self._http,
-            self._core.clock,
-            DEFAULT_POLICY.token_refresh_skew_ms / 1000,
-        )
-        self._core.settings.refreshable_auth = self._tokens.refreshable
+        self._http = httpx.Client(transport=transport, timeout=core.timeout_s)
+        skew_s = DEFAULT_POLICY.token_refresh_skew_ms / 1000
+        self._tokens = SyncTokenSource(core.auth, self._http, core.clock, skew_s)
+        core.settings.refreshable_auth = self._tokens.refreshable
         self._coalescer = SyncCoalescer()
 
     # ------------------------------------------------------------------------------ lifecycle
@@ -158,10 +91,17 @@ class Client:
     ) -> None:
         self.close()
 
-    def __repr__(self) -> str:
-        return f"Client(base_url={self._core.base_url!r}, auth={self._core.auth!r})"
-
     # -------------------------------------------------------------------------------- driver
+    def _sleep(self, seconds: float, signal: AbortSignal | None, ctx: CallContext | None) -> None:
+        """Sleep, waking up at once (``AbortedError``) when ``signal`` is aborted."""
+        clock = self._core.clock
+        # An injected clock owns time: only the real clock can be woken up by the signal.
+        if signal is not None and clock is SYSTEM_CLOCK:
+            if signal.wait(seconds):
+                raise aborted_error(ctx)
+        else:
+            clock.sleep(seconds)
+
     def _drive(
         self,
         gen: Generator[Effect, Any, CallOutcome[T]],
@@ -169,37 +109,25 @@ class Client:
         signal: AbortSignal | None,
     ) -> CallOutcome[T]:
         """Perform the effects of the pipeline generator with blocking I/O."""
-        clock = self._core.clock
         value: Any = None
         try:
             while True:
                 effect = gen.send(value)
                 if signal is not None and signal.aborted:
-                    raise _aborted(ctx)
+                    raise aborted_error(ctx)
+                at_io(signal)
                 if isinstance(effect, Send):
                     try:
-                        response = self._http.request(
-                            effect.method,
-                            effect.url,
-                            headers=effect.headers,
-                            content=effect.body,
-                            timeout=effect.timeout_s,
-                        )
-                        value = HttpAnswer(response.status_code, response.headers, response.content)
+                        value = answer_of(self._http.send(build_request(self._http, effect)))
                     except httpx.HTTPError as err:
                         value = transport_error(err, effect.timeout_s)
                     if signal is not None and signal.aborted:
-                        value = _aborted(ctx)  # every caller left during the attempt
-                elif isinstance(effect, Sleep):
-                    if signal is not None and clock is SYSTEM_CLOCK:
-                        if signal.wait(effect.seconds):
-                            raise _aborted(ctx)
-                    else:
-                        clock.sleep(effect.seconds)
-                    value = None
-                else:
-                    assert isinstance(effect, RefreshToken)
+                        value = aborted_error(ctx)  # every caller left during the attempt
+                elif isinstance(effect, RefreshToken):
                     value = self._tokens.token(force=True, stale=effect.stale)
+                else:
+                    self._sleep(effect.seconds, signal, ctx)
+                    value = None
         except StopIteration as stop:
             outcome: CallOutcome[T] = stop.value
             return outcome
@@ -209,24 +137,17 @@ class Client:
     def _call(
         self,
         op: Operation[T],
+        args: CallArgs = NO_ARGS,
         *,
-        request_id: str | None = None,
-        traceparent: str | None = None,
-        timeout_ms: float | None = None,
-        deadline_ms: float | None = None,
         signal: AbortSignal | None = None,
         token: str | None = None,
         fetch_token: bool = True,
     ) -> CallOutcome[T]:
         if fetch_token:
+            if self._tokens.needs_request():
+                at_io(signal)  # the token request is this call's first I/O
             token = self._tokens.token()
-        ctx = self._core.context(
-            request_id=request_id,
-            traceparent=traceparent,
-            timeout_ms=timeout_ms,
-            deadline_ms=deadline_ms,
-            token=token,
-        )
+        ctx = self._core.context(args, token)
         return self._drive(run_call(ctx, op), ctx, signal)
 
     # ------------------------------------------------------------------------------- predict
@@ -257,75 +178,31 @@ class Client:
         """
         core = self._core
         if signal is not None and signal.aborted:
-            raise _aborted()
-        token: str | None = None
-        provider = isinstance(core.auth, TokenProvider)
-        if provider:
-            token = self._tokens.token()  # a provider's scope depends on the token it returns
-        scope = core.scope_for(token)
-        prepared = core.prepare_input(model, version, scope, data)
-        key = prepared.key
-        store = core.cache if cache else None
-        if store is not None:
-            hit = store.get(key)
-            if hit is not None:
-                emit(core.on_event, Event("cache_hit", model, version, hit.request_id))
-                return core.finish(hit, min_confidence)
-            emit(core.on_event, Event("cache_miss", model, version, request_id))
-        rid = request_id or str(uuid.uuid4())
-        op = core.predict_op(
-            model, data, version=version, prepared=prepared, request_id=rid, meta=meta
-        )
+            raise aborted_error()
+        # A provider's scope (part of the cache key) depends on the token it returns.
+        token = self._tokens.token() if core.provider_auth else None
+        args = CallArgs(request_id, traceparent, timeout_ms, deadline_ms)
+        plan = core.plan_predict(model, data, version, meta, cache, token, args, min_confidence)
+        if isinstance(plan, Prediction):
+            return plan  # a cache hit
 
         def shared_call(shared_signal: AbortSignal | None) -> Prediction:
             try:
                 outcome = self._call(
-                    op,
-                    request_id=rid,
-                    traceparent=traceparent,
-                    timeout_ms=timeout_ms,
-                    deadline_ms=deadline_ms,
+                    plan.op,
+                    plan.args,
                     signal=shared_signal,
                     token=token,
-                    fetch_token=not provider,
+                    fetch_token=not core.provider_auth,
                 )
             except ModelwireError as err:
-                stale = self._stale(key, err)
-                if stale is None:
-                    raise
-                return stale
-            prediction = dataclasses.replace(
-                outcome.value, attempts=outcome.attempts, fallback=outcome.fallback
-            )
-            if store is not None and outcome.fallback is None and not prediction.stale:
-                # What later hits return: the stored answer, marked cached, with no attempts.
-                store.put(
-                    key, dataclasses.replace(prediction, cached=True, attempts=0), outcome.size
-                )
-            return prediction
+                return core.stale_or_raise(plan, err)
+            return core.settle(plan, outcome)
 
-        wait_s = (
-            deadline_ms / 1000 if deadline_ms is not None else core.deadline_s
-        ) + _WAIT_GRACE_S
         result = self._coalescer.run(
-            key if store is not None else None, shared_call, signal=signal, wait_s=wait_s
+            plan.share_key, shared_call, signal=signal, wait_s=core.wait_s(deadline_ms)
         )
-        return core.finish(result, min_confidence)
-
-    def _stale(self, key: str, err: ModelwireError) -> Prediction | None:
-        core = self._core
-        if (
-            core.cache is None
-            or core.cache_options is None
-            or not core.cache_options.stale_if_error
-        ):
-            return None
-        if not is_stale_eligible(err):
-            return None
-        stale = core.cache.get_stale(key)
-        if stale is None:
-            return None
-        return dataclasses.replace(stale, cached=True, stale=True, fallback=None)
+        return core.finish(result, plan.min_confidence)
 
     # ---------------------------------------------------------------------------------- jobs
     def submit_job(
@@ -345,24 +222,9 @@ class Client:
         Example: ``job = client.submit_job("fraud-score", {"amount": 1}, callback_url=url)``
         """
         token = self._tokens.token()
-        rid = request_id or str(uuid.uuid4())
-        op = self._core.submit_job_op(
-            model,
-            data,
-            version=version,
-            scope=self._core.scope_for(token),
-            request_id=rid,
-            meta=meta,
-            callback_url=callback_url,
-        )
-        return self._call(
-            op,
-            request_id=rid,
-            traceparent=traceparent,
-            signal=signal,
-            token=token,
-            fetch_token=False,
-        ).value
+        args = CallArgs(request_id, traceparent)
+        op, args = self._core.submit_job_call(model, data, version, token, meta, callback_url, args)
+        return self._call(op, args, signal=signal, token=token, fetch_token=False).value
 
     def get_job(self, model: str, job_id: str, *, signal: AbortSignal | None = None) -> Job:
         """Read a job's state.
@@ -394,27 +256,12 @@ class Client:
 
         Example: ``client.wait_for_job("fraud-score", job.job_id, timeout_ms=60_000).result``
         """
-        clock = self._core.clock
-        delay, multiplier, max_delay = ClientCore.job_poll_delays()
-        if poll_initial_ms is not None:
-            delay = poll_initial_ms / 1000
-        if poll_max_ms is not None:
-            max_delay = poll_max_ms / 1000
-        deadline = clock.monotonic() + timeout_ms / 1000 if timeout_ms is not None else None
+        poll = JobPoll(self._core.clock, job_id, timeout_ms, poll_initial_ms, poll_max_ms)
         while True:
             job = self.get_job(model, job_id, signal=signal)
-            if job.state in FINAL_JOB_STATES:
+            if poll.finished(job):
                 return job
-            if deadline is not None and clock.monotonic() + delay > deadline:
-                raise DeadlineExceededError(
-                    f"job {job_id} is still {job.state} after {timeout_ms} ms; raise timeout_ms"
-                )
-            if signal is not None and clock is SYSTEM_CLOCK:
-                if signal.wait(delay):
-                    raise _aborted()
-            else:
-                clock.sleep(delay)
-            delay = min(max_delay, delay * multiplier)
+            self._sleep(poll.next_delay(), signal, None)
 
     # ----------------------------------------------------------------------- other operations
     def feedback(
@@ -431,12 +278,8 @@ class Client:
 
         Example: ``client.feedback("fraud-score", p.request_id, label="fraud").accepted``
         """
-        op = self._core.feedback_op(
-            model,
-            request_id,
-            {"label": label, "outcome": outcome, "score": score, "comment": comment},
-        )
-        return self._call(op).value
+        fields = {"label": label, "outcome": outcome, "score": score, "comment": comment}
+        return self._call(self._core.feedback_op(model, request_id, fields)).value
 
     def model_info(self, model: str) -> ModelInfo:
         """Versions, traffic split, schemas and thresholds of a model (remembers the threshold).
@@ -464,20 +307,3 @@ class Client:
         if model is None:
             return self._call(self._core.gateway_health_op("ready"), fetch_token=False).value
         return self._call(self._core.model_health_op(model)).value
-
-    def breaker_state(self, model: str, version: str | None = None) -> BreakerState:
-        """State of the breaker of ``model`` (at a pinned ``version``): closed, open or half-open.
-
-        Example: ``client.breaker_state("fraud-score") == "closed"``
-        """
-        return self._core.breaker_state(model, version)
-
-    @staticmethod
-    def verify_webhook(
-        raw_body: bytes | str, headers: Mapping[str, str] | str | None, secret: str
-    ) -> WebhookVerification:
-        """Verify a job callback's signature (see ``modelwire.verify_webhook``).
-
-        Example: ``Client.verify_webhook(body, request.headers, secret).valid``
-        """
-        return verify_webhook(raw_body, headers, secret)

@@ -35,11 +35,43 @@ def _deadline() -> DeadlineExceededError:
     )
 
 
+class FlightSignal(AbortSignal):
+    """The abort signal of a shared call run by a worker thread. The worker calls ``at_io()``
+    when it is about to block on I/O (send, sleep, token request); callers that all leave
+    before that point let the worker get there first, then abort it. So, as with an asyncio
+    task (cancelled only at its first ``await``), an attempt being started is sent rather than
+    silently dropped depending on how fast the worker thread was scheduled.
+
+    Example: ``signal = FlightSignal(); signal.at_io(); signal.abort()``
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._at_io = threading.Event()
+
+    def at_io(self) -> None:
+        """Mark that the shared call reached blocking I/O (or ended); idempotent."""
+        self._at_io.set()
+
+    def wait_for_io(self) -> None:
+        """Block until the worker reached blocking I/O or ended (never long: no I/O before)."""
+        self._at_io.wait()
+
+
+def at_io(signal: AbortSignal | None) -> None:
+    """Tell a worker-run shared call's signal (if that is what ``signal`` is) it reached I/O.
+
+    Example: ``at_io(shared_signal)`` right before ``http.send(request)``
+    """
+    if isinstance(signal, FlightSignal):
+        signal.at_io()
+
+
 @dataclass
 class _SyncFlight(Generic[T]):
     future: Future[T] = field(default_factory=Future)
     # Only a call run by a worker thread can be left by every caller; an inline one needs none.
-    signal: AbortSignal | None = None
+    signal: FlightSignal | None = None
     waiters: int = 1
 
 
@@ -93,7 +125,7 @@ class SyncCoalescer:
             if signal is None:
                 # Nobody can make this caller leave early: run inline (no thread hand-off).
                 return self._run_leader(key, flight, call)
-            flight.signal = AbortSignal()
+            flight.signal = FlightSignal()
             self._executor().submit(self._run_leader_quietly, key, flight, call)
         return self._wait(flight, signal, wait_s)
 
@@ -112,6 +144,8 @@ class SyncCoalescer:
             self._finish(key, flight)
             flight.future.set_exception(err)
             raise
+        finally:
+            at_io(flight.signal)  # ended: nothing left for a leaving caller to wait for
         self._finish(key, flight)
         flight.future.set_result(value)
         return value
@@ -139,6 +173,9 @@ class SyncCoalescer:
             flight.waiters -= 1
             last = flight.waiters == 0
         if last and flight.signal is not None:
+            # Let an attempt being started go out first (it is then aborted in flight, which the
+            # breaker ignores), as a task's cancellation takes effect at its first await.
+            flight.signal.wait_for_io()
             flight.signal.abort()
         raise _aborted() if signal is not None and signal.aborted else _deadline()
 
