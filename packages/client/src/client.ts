@@ -198,7 +198,9 @@ export function createClientWith(options: ClientOptions, defaultTransport: (o: C
     // The digest is the cache key of the model actually called (the backup's after a fallback).
     const digest = ctx.model === primaryModel ? input.key : keyOf(ctx.model as string, undefined, input.scope, input.dataJson);
     // Without caller meta the object is fixed: a digest is hex, so no escaping is needed.
-    const metaJson = meta ? JSON.stringify({ ...meta, input_digest: digest, client: CLIENT_ID }) : `{"input_digest":"${digest}","client":"${CLIENT_ID}"}`;
+    const metaJson = meta
+      ? JSON.stringify({ ...meta, input_digest: digest, client: CLIENT_ID })
+      : `{"input_digest":"${digest}","client":"${CLIENT_ID}"}`;
     return `{"request_id":${JSON.stringify(ctx.requestId)},"data":${input.dataJson},"meta":${metaJson}${extra}}`;
   }
 
