@@ -1,7 +1,6 @@
 import { scopeFor } from './cache-key.js';
 import type { Clock } from './clock.js';
 import { AuthError } from './errors/error-classes.js';
-import { sha256Hex } from './internal/sha256.js';
 import type { AuthOptions } from './options.js';
 import type { Transport } from './transport/transport.js';
 
@@ -47,7 +46,7 @@ export function tokenSource(auth: AuthOptions | undefined, transport: Transport,
         recent.add(token);
         return token;
       },
-      scope: (token) => (token === undefined ? 'anonymous' : `token:${sha256Hex(`token\n${token}`)}`),
+      scope: (token) => scopeFor(token === undefined ? undefined : { token }),
       refreshable: true,
       secrets: () => recent.list(),
     };

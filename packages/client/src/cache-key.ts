@@ -17,14 +17,19 @@ export interface CacheKeyParts {
  * cacheKey({ model: 'fraud-score', version: null, scope: 'anonymous', data: { amount: 1 } });
  */
 export function cacheKey(parts: CacheKeyParts): string {
-  return sha256Hex(
-    canonicalJson({
-      model: parts.model,
-      version: parts.version ?? null,
-      scope: parts.scope,
-      data: parts.data,
-    }),
-  );
+  return cacheKeyOfCanonicalData(parts.model, parts.version ?? undefined, parts.scope, canonicalJson(parts.data));
+}
+
+/**
+ * The same key from `data` that is already canonical JSON, so a call canonicalises its input once
+ * (for the key and for the request body). Members are written in RFC 8785 order: data, model,
+ * scope, version; `JSON.stringify` escapes strings exactly as RFC 8785 does.
+ *
+ * @example cacheKeyOfCanonicalData('fraud-score', undefined, 'anonymous', '{"amount":1}') === cacheKey({ model: 'fraud-score', version: null, scope: 'anonymous', data: { amount: 1 } })
+ */
+export function cacheKeyOfCanonicalData(model: string, version: string | undefined, scope: string, dataJson: string): string {
+  const v = version === undefined ? 'null' : JSON.stringify(version);
+  return sha256Hex(`{"data":${dataJson},"model":${JSON.stringify(model)},"scope":${JSON.stringify(scope)},"version":${v}}`);
 }
 
 /** A credential as far as cache scoping is concerned. */

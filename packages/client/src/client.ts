@@ -1,4 +1,5 @@
 import { tokenSource } from './auth.js';
+import { cacheKeyOfCanonicalData } from './cache-key.js';
 import { canonicalJson } from './canonical-json.js';
 import { AbortedError, DeadlineExceededError, InvalidInputError, PayloadTooLargeError } from './errors/error-classes.js';
 import { type BreakerState, emitter } from './events.js';
@@ -7,7 +8,6 @@ import { byteLength } from './internal/byte-length.js';
 import type { Answer, CallContext, Stage } from './internal/call-context.js';
 import { newId } from './internal/ids.js';
 import { sendStage } from './internal/send-stage.js';
-import { sha256Hex } from './internal/sha256.js';
 import { type ClientOptions, checkCallOptions, resolveOptions } from './options.js';
 import { buildPipeline, OPERATION_STAGES, type StageName } from './pipeline.js';
 import { BreakerRegistry, breakerStage } from './policies/breaker-stage.js';
@@ -106,8 +106,10 @@ export function createClientWith(options: ClientOptions, defaultTransport: (o: C
   function context(
     partial: Pick<CallContext, 'operation' | 'method' | 'path' | 'model'> & Partial<CallContext>,
     call: { requestId?: string; signal?: AbortSignal; timeoutMs?: number; deadlineMs?: number; traceparent?: string },
+    // predict/submitJob validated their options in prepareInput, before asking for a token.
+    optionsChecked = false,
   ): CallContext {
-    checkCallOptions(call);
+    if (!optionsChecked) checkCallOptions(call);
     if (call.signal?.aborted) throw new AbortedError('the call was aborted before it started', { code: 'ABORTED' });
     const trace = startTrace(call.traceparent ?? opts.traceparent?.());
     return {
@@ -184,7 +186,7 @@ export function createClientWith(options: ClientOptions, defaultTransport: (o: C
     checkSize(dataJson);
     const token = await tokens.token(false, options.signal);
     const scope = opts.cacheScope ?? tokens.scope(token);
-    return { dataJson, token, scope, key: keyOf(model, version, scope, dataJson) };
+    return { dataJson, token, scope, key: cacheKeyOfCanonicalData(model, version, scope, dataJson) };
   }
 
   /** The request envelope `{request_id, data, meta}` (+ `extra` members) for the model `ctx` calls. */
@@ -196,7 +198,8 @@ export function createClientWith(options: ClientOptions, defaultTransport: (o: C
     extra = '',
   ): string {
     // The digest is the cache key of the model actually called (the backup's after a fallback).
-    const digest = ctx.model === primaryModel ? input.key : keyOf(ctx.model as string, undefined, input.scope, input.dataJson);
+    const digest =
+      ctx.model === primaryModel ? input.key : cacheKeyOfCanonicalData(ctx.model as string, undefined, input.scope, input.dataJson);
     // Without caller meta the object is fixed: a digest is hex, so no escaping is needed.
     const metaJson = meta
       ? JSON.stringify({ ...meta, input_digest: digest, client: CLIENT_ID })
@@ -221,6 +224,7 @@ export function createClientWith(options: ClientOptions, defaultTransport: (o: C
           body: (c) => envelopeBody(c, input, model, options.meta),
         },
         options,
+        true,
       );
       const answer = await run.predict(ctx);
       return toPrediction(answer, ctx, options.minConfidence ?? opts.minConfidence ?? thresholds.get(model));
@@ -241,6 +245,7 @@ export function createClientWith(options: ClientOptions, defaultTransport: (o: C
           body: (c) => envelopeBody(c, input, model, options.meta, extra),
         },
         options,
+        true,
       );
       return toJob((await run.submitJob(ctx)).envelope.result);
     },
@@ -339,13 +344,6 @@ export function createClientWith(options: ClientOptions, defaultTransport: (o: C
     },
   };
   return client;
-}
-
-/** The cache key from already-canonical data JSON (same bytes as `cacheKey()`; keys sorted: data, model, scope, version). */
-function keyOf(model: string, version: string | undefined, scope: string, dataJson: string): string {
-  return sha256Hex(
-    `{"data":${dataJson},"model":${JSON.stringify(model)},"scope":${JSON.stringify(scope)},"version":${version === undefined ? 'null' : JSON.stringify(version)}}`,
-  );
 }
 
 function toPrediction<R>(
