@@ -8,4 +8,4 @@ if [ ! -x /usr/bin/chromium ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
-node packages/client/browser-test/run.mjs
+node test/browser/run.mjs

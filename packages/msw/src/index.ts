@@ -12,7 +12,6 @@
 export type { AuthCheck, AuthConfig, OidcClient, StaticToken, TokenAnswer } from './auth.js';
 export { AuthRegistry } from './auth.js';
 export { type ReadBody, readBody } from './body.js';
-export { canonicalJson } from './canonical-json.js';
 export type {
   ErrorCode,
   ErrorEnvelope,
@@ -61,4 +60,4 @@ export { type JobLifecycleOptions, jobLifecycle } from './scenarios/job-lifecycl
 export { OPERATIONS, type OperationId, type ScenarioTarget, scenarioHandler } from './scenarios/target.js';
 export { createMockState, type FeedbackRecord, type MockState, type MockStateOptions } from './state.js';
 export { toFieldError, validateWithSchema } from './validate.js';
-export { DEFAULT_WEBHOOK_SECRET, SIGNATURE_HEADER, signWebhook } from './webhook.js';
+export { DEFAULT_WEBHOOK_SECRET, SIGNATURE_HEADER } from './webhook.js';

@@ -1,7 +1,8 @@
 import type { Job, JobState, PredictionResult } from './contract.js';
 import { successEnvelope } from './envelope.js';
 import type { RequestIds } from './ids.js';
-import { DEFAULT_WEBHOOK_SECRET, SIGNATURE_HEADER, signWebhook } from './webhook.js';
+import { signWebhook } from '@modelwire/client';
+import { DEFAULT_WEBHOOK_SECRET, SIGNATURE_HEADER } from './webhook.js';
 
 /**
  * How mock jobs progress. Jobs advance on reads: every `pollsPerState` reads of `GET …/jobs/{id}`
@@ -167,7 +168,7 @@ export class JobStore {
       result: record.job,
     });
     const body = JSON.stringify(envelope);
-    const signature = signWebhook(this.lifecycle.webhookSecret, body, Math.floor(this.options.now() / 1000));
+    const signature = signWebhook(body, this.lifecycle.webhookSecret, Math.floor(this.options.now() / 1000));
     const entry: CallbackRecord = {
       url: record.callbackUrl,
       jobId: record.job.job_id,

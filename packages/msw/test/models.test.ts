@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '@modelwire/client';
 import { describe, expect, it } from 'vitest';
 import {
-  canonicalJson,
   FRAUD_V1,
   FRAUD_V2,
   fraudScore,
@@ -78,9 +78,5 @@ describe('fraud-score-backup and sentiment', () => {
     expect(v.predict({ text: 'I love it, excellent' }).label).toBe('positive');
     expect(v.predict({ text: 'worst purchase, broken' }).label).toBe('negative');
     expect(v.predict({ text: 'the box' }).confidence).toBeLessThan(0.6);
-  });
-
-  it('canonical JSON sorts keys and drops whitespace', () => {
-    expect(canonicalJson({ b: [1, { d: null, c: 'x' }], a: 1.5 })).toBe('{"a":1.5,"b":[1,{"c":"x","d":null}]}');
   });
 });

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { canonicalJson } from '../canonical-json.js';
+import { canonicalJson, sha256Hex } from '@modelwire/client';
 import type { ModelInfo, Schemas } from '../contract.js';
 import { fraudScore } from './fraud-score.js';
 import { fraudScoreBackup } from './fraud-score-backup.js';
@@ -24,7 +23,7 @@ export function defaultModels(): ModelSpec[] {
  */
 export function versionSha256(model: ModelSpec, version: ModelVersionSpec): string {
   const dump = canonicalJson({ model: model.name, version: version.version, weights: version.weights });
-  return createHash('sha256').update(dump, 'utf8').digest('hex');
+  return sha256Hex(dump);
 }
 
 /**
