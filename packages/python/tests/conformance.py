@@ -20,7 +20,6 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import modelwire
@@ -39,7 +38,7 @@ from modelwire import (
 
 from .conftest import SCENARIOS, MockServer, start_mock
 
-SKIP_FILE = Path(__file__).with_name("conformance_skip.json")
+SKIP_FILE = SCENARIOS.parent / "skip" / "python.json"
 _PLACEHOLDER = re.compile(r"\$\{([a-z_][a-z0-9_]*)(?:\.([a-z_]+))?\}")
 
 

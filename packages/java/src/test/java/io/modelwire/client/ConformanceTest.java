@@ -23,7 +23,7 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * The Java conformance runner: every scenario of test/conformance/scenarios against the real mock
  * server over loopback HTTP, with the real client. Scenarios listed in test/conformance/skip/java.json
- * or packages/java/conformance-skip.json are skipped with their reason. Prints
+ * are skipped with their reason. Prints
  * {@code conformance (Java): N passed, N failed, N skipped}. CONFORMANCE_ONLY=a,b runs only those.
  */
 class ConformanceTest {
@@ -31,10 +31,8 @@ class ConformanceTest {
 
   static Map<String, String> skipList() {
     Map<String, String> skip = new TreeMap<>();
-    for (Path p : List.of(TestFiles.repoRoot().resolve("test/conformance/skip/java.json"),
-        TestFiles.repoRoot().resolve("packages/java/conformance-skip.json"))) {
-      if (Files.exists(p)) TestFiles.readJson(p).fields().forEachRemaining(e -> skip.put(e.getKey(), e.getValue().asText()));
-    }
+    Path p = TestFiles.repoRoot().resolve("test/conformance/skip/java.json");
+    if (Files.exists(p)) TestFiles.readJson(p).fields().forEachRemaining(e -> skip.put(e.getKey(), e.getValue().asText()));
     return skip;
   }
 
