@@ -8,7 +8,9 @@ import {
   InvalidInputError,
   ManualClock,
   RateLimitError,
+  ServerError,
   scopeFor,
+  UnavailableError,
   ValidationError,
 } from '../src/index.js';
 import type { HttpRequest, HttpResponse } from '../src/transport/transport.js';
@@ -141,6 +143,15 @@ describe('breaker, retry and fallback edge cases', () => {
     });
     await expect(client.predict('m', data)).rejects.toBeInstanceOf(DeadlineExceededError);
     expect(fake.requests.every((r) => !r.url.includes('backup'))).toBe(true);
+  });
+
+  it('when the backup fails too, the primary error is thrown with the backup error attached', async () => {
+    const fake = fakeTransport(...times(3, { status: 503 }), ...times(3, { status: 500 }));
+    const client = createClient({ baseUrl, transport: fake.transport, clock: new ManualClock(), fallbacks: { m: 'backup' } });
+    const error = await client.predict('m', data).catch((e) => e);
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect(error.backupError).toBeInstanceOf(ServerError);
+    expect(error.attempts).toBe(6);
   });
 
   it('the fallback call drops the version pin', async () => {

@@ -55,6 +55,15 @@ def test_fallback_on_circuit_open() -> None:
     assert len(script.to(PREDICT)) == 1
 
 
+def test_backup_failing_too_raises_the_primary_error_with_the_backup_attached() -> None:
+    script = Script().on(PREDICT, reply(503)).on(BACKUP, reply(500))
+    with make_client(script, retry=NO_RETRY, fallbacks=FALLBACKS) as client:
+        with pytest.raises(modelwire.UnavailableError) as info:
+            client.predict("fraud-score", {"amount": 1})
+    assert isinstance(info.value.backup_error, modelwire.ServerError)
+    assert info.value.attempts == 2
+
+
 @pytest.mark.parametrize("status", [400, 404, 422, 429])
 def test_no_fallback_on_4xx_or_429(status: int) -> None:
     script = Script().on(PREDICT, reply(status, error("X"))).on(BACKUP, reply(200))

@@ -70,6 +70,8 @@ export class ModelwireError extends Error {
   readonly retryAfterMs: number | undefined;
   /** HTTP attempts made before this error was thrown. */
   attempts: number;
+  /** When a backup model was tried and failed too: its error (this one is the primary model's). */
+  backupError: ModelwireError | undefined;
 
   constructor(kind: ErrorKind, message: string, details: ModelwireErrorDetails) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -81,5 +83,6 @@ export class ModelwireError extends Error {
     this.errors = details.errors ?? [];
     this.retryAfterMs = details.retryAfterMs;
     this.attempts = details.attempts ?? 0;
+    this.backupError = undefined;
   }
 }

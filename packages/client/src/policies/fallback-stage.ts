@@ -1,3 +1,4 @@
+import { ModelwireError } from '../errors/modelwire-error.js';
 import type { Stage } from '../internal/call-context.js';
 import { fallbackReason, isFallbackEligible } from './failure.js';
 
@@ -30,7 +31,8 @@ export function fallbackStage(fallbackFor: (model: string) => string | undefined
       } catch (backupError) {
         // The caller asked for the primary model: its failure is the one to report.
         error.attempts = ctx.counter.attempts;
-        throw Object.assign(error, { backupError });
+        if (backupError instanceof ModelwireError) error.backupError = backupError;
+        throw error;
       }
     }
   };

@@ -47,18 +47,4 @@ export class ResponseCache {
     if (answer.bytes + 64 > this.policy.maxBytes) return;
     this.lru.set(key, { answer, storedAt: this.clock.now() });
   }
-
-  /** Entries held (for metrics and tests). */
-  get size(): number {
-    return this.lru.size;
-  }
-
-  /** Bytes held (for metrics and tests). */
-  get bytes(): number {
-    return this.lru.calculatedSize;
-  }
-
-  clear(): void {
-    this.lru.clear();
-  }
 }

@@ -26,9 +26,4 @@ export class RetryBudget {
     if (this.options === false) return;
     this.tokens = Math.min(this.options.maxTokens, this.tokens + this.options.successRefill);
   }
-
-  /** Tokens left (for metrics). */
-  get available(): number {
-    return this.tokens;
-  }
 }

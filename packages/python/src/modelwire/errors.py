@@ -65,6 +65,8 @@ class ModelwireError(Exception):
         self.errors = errors
         self.retry_after_ms = retry_after_ms
         self.attempts = attempts
+        # When a backup model failed too: its error (the primary's error is the one raised).
+        self.backup_error: ModelwireError | None = None
 
     @property
     def kind(self) -> str:

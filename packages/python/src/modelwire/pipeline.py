@@ -416,9 +416,10 @@ def run_call(ctx: CallContext, op: Operation[T]) -> Generator[Effect, Any, CallO
         try:
             value, size = yield from _with_retry(ctx, op, backup, None)
         except ModelwireError as backup_err:
-            backup_err.attempts = ctx.attempts
-            setattr(backup_err, "stale_eligible", True)  # noqa: B010
-            raise backup_err from err
+            # The caller asked for the primary model: its failure is reported (as in TS and Java).
+            err.attempts = ctx.attempts
+            err.backup_error = backup_err
+            raise err from backup_err
         return CallOutcome(value, ctx.attempts, size, Fallback(op.model, backup, reason))
 
 
