@@ -76,51 +76,45 @@ async def sdk_async(url: str, n: int, concurrency: int) -> float:
         return n / (time.perf_counter() - start)
 
 
+def run_threads(n: int, threads: int, one_call: Callable[[int], object]) -> float:
+    """req/s of ``n`` calls of ``one_call(i)`` spread over ``threads`` worker threads."""
+    lock = threading.Lock()
+    counter = iter(range(n))
+
+    def worker() -> None:
+        while True:
+            with lock:
+                i = next(counter, None)
+            if i is None:
+                return
+            one_call(i)
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        for f in [pool.submit(worker) for _ in range(threads)]:
+            f.result()
+    return n / (time.perf_counter() - start)
+
+
 def raw_sync(url: str, n: int, threads: int) -> float:
     with httpx.Client() as http:
-        lock = threading.Lock()
-        counter = iter(range(n))
 
-        def worker() -> None:
-            while True:
-                with lock:
-                    i = next(counter, None)
-                if i is None:
-                    return
-                body = json.dumps({"request_id": f"r-{i}", "data": payload(i)}).encode()
-                response = http.post(
-                    url + "/models/fraud-score/predict",
-                    content=body,
-                    headers={"content-type": "application/json"},
-                )
-                response.raise_for_status()
-                json.loads(response.content)
+        def one_call(i: int) -> None:
+            body = json.dumps({"request_id": f"r-{i}", "data": payload(i)}).encode()
+            response = http.post(
+                url + "/models/fraud-score/predict",
+                content=body,
+                headers={"content-type": "application/json"},
+            )
+            response.raise_for_status()
+            json.loads(response.content)
 
-        start = time.perf_counter()
-        with ThreadPoolExecutor(threads) as pool:
-            for f in [pool.submit(worker) for _ in range(threads)]:
-                f.result()
-        return n / (time.perf_counter() - start)
+        return run_threads(n, threads, one_call)
 
 
 def sdk_sync(url: str, n: int, threads: int) -> float:
     with Client(url, auth="bench-token") as client:
-        lock = threading.Lock()
-        counter = iter(range(n))
-
-        def worker() -> None:
-            while True:
-                with lock:
-                    i = next(counter, None)
-                if i is None:
-                    return
-                client.predict("fraud-score", payload(i))
-
-        start = time.perf_counter()
-        with ThreadPoolExecutor(threads) as pool:
-            for f in [pool.submit(worker) for _ in range(threads)]:
-                f.result()
-        return n / (time.perf_counter() - start)
+        return run_threads(n, threads, lambda i: client.predict("fraud-score", payload(i)))
 
 
 def main() -> int:
