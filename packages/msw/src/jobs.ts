@@ -1,7 +1,7 @@
+import { signWebhook } from '@modelwire/client';
 import type { Job, JobState, PredictionResult } from './contract.js';
 import { successEnvelope } from './envelope.js';
 import type { RequestIds } from './ids.js';
-import { signWebhook } from '@modelwire/client';
 import { DEFAULT_WEBHOOK_SECRET, SIGNATURE_HEADER } from './webhook.js';
 
 /**
