@@ -5,7 +5,8 @@ Writes `packages/python/src/modelwire/generated/`:
 - `models.py`: pydantic v2 models from `openapi/modelwire.yaml` (datamodel-code-generator, pinned in
   `packages/python/pyproject.toml` under the `dev` extra);
 - `policy.py`: the default resilience policy from the contract's `x-modelwire-policy` extension as
-  frozen dataclasses, so every SDK default comes from the contract.
+  frozen dataclasses, so every SDK default comes from the contract; plus the model-name pattern
+  (`components.parameters.Model`) and the final job states (`JobState`'s `x-final-states`).
 
 Usage (from the repo root, with the package's dev extra installed):
     python scripts/generate-python.py            # write the files
@@ -135,6 +136,9 @@ def render_policy() -> str:
         return name
 
     emit([], policy)
+    components = spec["components"]
+    pattern = components["parameters"]["Model"]["schema"]["pattern"]
+    final_states = components["schemas"]["JobState"]["x-final-states"]
     return (
         HEADER
         + '"""The default resilience policy written once in the contract (`x-modelwire-policy`)."""\n\n'
@@ -142,7 +146,11 @@ def render_policy() -> str:
         + "from dataclasses import dataclass, field\n\n\n"
         + "\n\n".join(classes)
         + "\n\nDEFAULT_POLICY: Policy = Policy()\n"
-        + '"""The contract\'s defaults; every client option defaults to a value from here."""\n'
+        + '"""The contract\'s defaults; every client option defaults to a value from here."""\n\n'
+        + f"MODEL_NAME_PATTERN: str = {json.dumps(pattern)}\n"
+        + '"""`components.parameters.Model`: checked before anything is sent (INVALID_INPUT)."""\n\n'
+        + f"FINAL_JOB_STATES: frozenset[str] = frozenset({_py_literal(final_states)})\n"
+        + '"""`JobState`\'s `x-final-states`: the states a job never leaves."""\n'
     )
 
 

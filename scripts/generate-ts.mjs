@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Generates the TypeScript view of the contract: `contract.ts` (openapi-typescript) and `policy.ts`
-// (the default resilience policy from `x-modelwire-policy`). `--check` regenerates in memory and
+// (the default resilience policy from `x-modelwire-policy`, the model-name pattern and the final job
+// states). `--check` regenerates in memory and
 // fails when the committed files differ, so generated code can never drift from the contract.
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +24,21 @@ function camelKeys(value) {
   return value;
 }
 
+function modelNamePattern(spec) {
+  const pattern = spec.components?.parameters?.Model?.schema?.pattern;
+  if (typeof pattern !== 'string') throw new Error('openapi: components.parameters.Model.schema.pattern is missing');
+  return pattern;
+}
+
+function finalJobStates(spec) {
+  const jobState = spec.components?.schemas?.JobState;
+  const states = jobState?.['x-final-states'];
+  if (!Array.isArray(states) || !states.every((s) => jobState.enum.includes(s))) {
+    throw new Error('openapi: JobState.x-final-states must list states of JobState.enum');
+  }
+  return states;
+}
+
 async function render() {
   const specText = await readFile(specPath, 'utf8');
   const spec = parse(specText);
@@ -33,7 +49,11 @@ async function render() {
     HEADER +
     '/** The default resilience policy written once in the contract (`x-modelwire-policy`). */\n' +
     `export const DEFAULT_POLICY = ${JSON.stringify(policy, null, 2)} as const;\n\n` +
-    'export type DefaultPolicy = typeof DEFAULT_POLICY;\n';
+    'export type DefaultPolicy = typeof DEFAULT_POLICY;\n\n' +
+    '/** The model-name pattern (`components.parameters.Model`), checked before anything is sent. */\n' +
+    `export const MODEL_NAME_PATTERN = ${JSON.stringify(modelNamePattern(spec))};\n\n` +
+    "/** The job states a job never leaves (`JobState`'s `x-final-states`): `waitForJob` stops polling at these. */\n" +
+    `export const FINAL_JOB_STATES = ${JSON.stringify(finalJobStates(spec))} as const;\n`;
   return { 'contract.ts': contract, 'policy.ts': policyTs };
 }
 

@@ -46,9 +46,9 @@ const client = createClient({
   breaker: { resetTimeoutMs: RESET_MS },
   onEvent: (e) => {
     events.push(e);
-    if (e.type === 'retry') say(dim(`    ↻ retry after ${e.delayMs} ms (${e.reason}), request ${short(e.requestId)}`));
+    if (e.type === 'retry') say(dim(`    ↻ retry after ${e.delayMs} ms (${e.errorCode}), request ${short(e.requestId)}`));
     if (e.type.startsWith('breaker_')) say(yellow(`    ⚡ breaker for ${e.model}: ${e.type.replace('breaker_', '').replace('_', '-')}`));
-    if (e.type === 'fallback') say(yellow(`    ⤷ falling back ${e.from} → ${e.to} (${e.reason})`));
+    if (e.type === 'fallback') say(yellow(`    ⤷ falling back ${e.model} → ${e.to} (${e.reason})`));
   },
 });
 

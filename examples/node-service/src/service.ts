@@ -3,7 +3,14 @@
  * `fraud-score-backup` when it is down) and `GET /metrics` exposes the client's events to Prometheus.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type ClientOptions, createClient, ModelwireError, type ModelwireEvent, RateLimitError } from '@modelwire/client';
+import {
+  type ClientOptions,
+  createClient,
+  type ModelwireClient,
+  ModelwireError,
+  type ModelwireEvent,
+  RateLimitError,
+} from '@modelwire/client';
 import { createClientMetrics } from './client-metrics.ts';
 import { PROMETHEUS_CONTENT_TYPE } from './prometheus.ts';
 
@@ -54,6 +61,49 @@ async function readJson(req: IncomingMessage): Promise<{ ok: true; value: unknow
   }
 }
 
+/** `POST /score`: one prediction, answered as JSON (errors mapped to HTTP statuses). */
+async function score(client: ModelwireClient, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readJson(req);
+  if (!body.ok) return sendJson(res, body.status, { error: body.error });
+  if (typeof body.value !== 'object' || body.value === null || Array.isArray(body.value)) {
+    return sendJson(res, 400, { error: 'body must be a JSON object: the transaction to score' });
+  }
+  const incomingId = req.headers['x-request-id'];
+  try {
+    const p = await client.predict('fraud-score', body.value as Record<string, unknown>, {
+      requestId: typeof incomingId === 'string' && incomingId !== '' ? incomingId : undefined,
+    });
+    sendJson(
+      res,
+      200,
+      {
+        label: p.result.label,
+        score: p.result.score,
+        confidence: p.confidence,
+        low_confidence: p.lowConfidence,
+        model: p.model,
+        cached: p.cached,
+        fallback: p.fallback ?? null,
+        attempts: p.attempts,
+        request_id: p.requestId,
+      },
+      { 'x-request-id': p.requestId },
+    );
+  } catch (error) {
+    if (!(error instanceof ModelwireError)) throw error;
+    const headers: Record<string, string> = error.requestId ? { 'x-request-id': error.requestId } : {};
+    // Pass the gateway's wait on to our caller so it backs off too.
+    if (error instanceof RateLimitError && error.retryAfterMs !== undefined)
+      headers['retry-after'] = String(Math.ceil(error.retryAfterMs / 1000));
+    sendJson(
+      res,
+      statusFor(error),
+      { error: error.code, message: error.message, errors: error.errors, request_id: error.requestId },
+      headers,
+    );
+  }
+}
+
 /**
  * Builds the service (not listening yet). The returned `client` is the embedded modelwire client.
  *
@@ -74,52 +124,10 @@ export function createScoringService(options: ServiceOptions): { server: Server;
     },
   });
 
-  async function score(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readJson(req);
-    if (!body.ok) return sendJson(res, body.status, { error: body.error });
-    if (typeof body.value !== 'object' || body.value === null || Array.isArray(body.value)) {
-      return sendJson(res, 400, { error: 'body must be a JSON object: the transaction to score' });
-    }
-    const incomingId = req.headers['x-request-id'];
-    try {
-      const p = await client.predict('fraud-score', body.value as Record<string, unknown>, {
-        requestId: typeof incomingId === 'string' && incomingId !== '' ? incomingId : undefined,
-      });
-      sendJson(
-        res,
-        200,
-        {
-          label: p.result.label,
-          score: p.result.score,
-          confidence: p.confidence,
-          low_confidence: p.lowConfidence,
-          model: p.model,
-          cached: p.cached,
-          fallback: p.fallback ?? null,
-          attempts: p.attempts,
-          request_id: p.requestId,
-        },
-        { 'x-request-id': p.requestId },
-      );
-    } catch (error) {
-      if (!(error instanceof ModelwireError)) throw error;
-      const headers: Record<string, string> = error.requestId ? { 'x-request-id': error.requestId } : {};
-      // Pass the gateway's wait on to our caller so it backs off too.
-      if (error instanceof RateLimitError && error.retryAfterMs !== undefined)
-        headers['retry-after'] = String(Math.ceil(error.retryAfterMs / 1000));
-      sendJson(
-        res,
-        statusFor(error),
-        { error: error.code, message: error.message, errors: error.errors, request_id: error.requestId },
-        headers,
-      );
-    }
-  }
-
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'POST' && path === '/score') {
-      score(req, res).catch(() => {
+      score(client, req, res).catch(() => {
         if (!res.headersSent) sendJson(res, 500, { error: 'INTERNAL' });
         else res.destroy();
       });

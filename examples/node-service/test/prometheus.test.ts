@@ -30,13 +30,14 @@ describe('Prometheus text format', () => {
 
   it('maps client events to metrics (latency in seconds, breaker state gauge follows transitions)', () => {
     const { registry, onEvent } = createClientMetrics();
-    onEvent({ type: 'response', model: 'm', method: 'POST', url: 'u', requestId: 'r', attempt: 1, status: 503, latencyMs: 30 });
-    onEvent({ type: 'request_error', model: 'm', requestId: 'r', attempt: 2, kind: 'Connection', latencyMs: 2 });
+    const call = { model: 'm', version: null, requestId: 'r' };
+    onEvent({ type: 'response', ...call, attempt: 1, method: 'POST', path: '/models/m/predict', status: 503, latencyMs: 30 });
+    onEvent({ type: 'request_error', ...call, attempt: 2, errorCode: 'CONNECTION_ERROR', latencyMs: 2 });
     onEvent({ type: 'breaker_open', model: 'm', version: null });
     onEvent({ type: 'breaker_half_open', model: 'm', version: null });
     const text = registry.render();
     expect(text).toContain('modelwire_requests_total{model="m",status="503"} 1');
-    expect(text).toContain('modelwire_requests_total{model="m",status="connection"} 1');
+    expect(text).toContain('modelwire_requests_total{model="m",status="connection_error"} 1');
     expect(text).toContain('modelwire_request_duration_seconds_bucket{model="m",le="0.025"} 1'); // the 2 ms one
     expect(text).toContain('modelwire_request_duration_seconds_bucket{model="m",le="0.05"} 2');
     expect(text).toContain('modelwire_request_duration_seconds_sum{model="m"} 0.032');

@@ -56,18 +56,7 @@ function prepare(value: unknown, state: { manual: boolean; root?: unknown }): un
         state.manual = true;
         return value;
       }
-      if (Array.isArray(value)) {
-        let copy: unknown[] | undefined;
-        for (let i = 0; i < value.length; i++) {
-          const item = value[i];
-          const p = prepare(item, state);
-          if (p !== item) {
-            copy ??= value.slice();
-            copy[i] = p;
-          }
-        }
-        return copy ?? value;
-      }
+      if (Array.isArray(value)) return prepareArray(value, state);
       const keys = Object.keys(value);
       let sorted = true;
       for (let i = 1; i < keys.length; i++) {
@@ -102,6 +91,20 @@ function prepare(value: unknown, state: { manual: boolean; root?: unknown }): un
     default:
       return value;
   }
+}
+
+/** `prepare` for an array: the array itself, or a copy when an item changed. */
+function prepareArray(value: unknown[], state: { manual: boolean; root?: unknown }): unknown[] {
+  let copy: unknown[] | undefined;
+  for (let i = 0; i < value.length; i++) {
+    const item = value[i];
+    const p = prepare(item, state);
+    if (p !== item) {
+      copy ??= value.slice();
+      copy[i] = p;
+    }
+  }
+  return copy ?? value;
 }
 
 /** The general writer: handles toJSON and integer-like keys that JSON.stringify cannot order. */

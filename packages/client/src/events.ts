@@ -1,22 +1,42 @@
 /** The breaker states. @example client.breakerState('fraud-score') === 'open' */
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
+/** What every event is about: the model (null for gateway operations) and its pinned version (or null). */
+interface About {
+  model: string | null;
+  version: string | null;
+}
+
+/** Events that belong to one logical call. */
+interface InCall extends About {
+  requestId: string;
+}
+
+/** Why an attempt ended without an HTTP answer. */
+export type AttemptErrorCode = 'TIMEOUT' | 'CONNECTION_ERROR' | 'ABORTED';
+
 /**
- * Everything the client reports, for metrics (Prometheus, OTel) and logs. Events never carry request
- * bodies or tokens; `headers` in request events are already redacted.
+ * Everything the client reports, for metrics (Prometheus, OTel) and logs: exactly the events of
+ * docs/semantics.md "Events", with camelCase fields, in that order. Events never carry tokens,
+ * headers, URLs or inference inputs/outputs; `path` is the operation path below `baseUrl`.
  *
  * @example
- * createClient({ baseUrl, onEvent: (e) => { if (e.type === 'response') histogram.observe(e.latencyMs); } });
+ * createClient({
+ *   baseUrl,
+ *   onEvent: (e) => {
+ *     if (e.type === 'response') histogram.observe({ model: e.model ?? 'gateway', status: e.status }, e.latencyMs);
+ *     if (e.type === 'retry') retries.inc({ model: e.model ?? 'gateway', code: e.errorCode });
+ *   },
+ * });
  */
 export type ModelwireEvent =
-  | { type: 'request'; model?: string; method: string; url: string; requestId: string; attempt: number; headers: Record<string, string> }
-  | { type: 'response'; model?: string; method: string; url: string; requestId: string; attempt: number; status: number; latencyMs: number }
-  | { type: 'request_error'; model?: string; requestId: string; attempt: number; kind: string; latencyMs: number }
-  | { type: 'retry'; model?: string; requestId: string; attempt: number; delayMs: number; reason: string }
-  | { type: 'cache_hit' | 'cache_miss' | 'cache_stale'; model: string; requestId: string }
-  | { type: 'coalesced'; model: string; requestId: string }
-  | { type: 'breaker_open' | 'breaker_half_open' | 'breaker_close'; model: string; version: string | null }
-  | { type: 'fallback'; from: string; to: string; reason: string; requestId: string };
+  | ({ type: 'cache_hit' | 'cache_miss' | 'coalesced' | 'cache_stale' } & InCall)
+  | ({ type: 'request'; attempt: number; method: string; path: string } & InCall)
+  | ({ type: 'response'; attempt: number; method: string; path: string; status: number; latencyMs: number } & InCall)
+  | ({ type: 'request_error'; attempt: number; errorCode: AttemptErrorCode; latencyMs: number } & InCall)
+  | ({ type: 'breaker_open' | 'breaker_half_open' | 'breaker_close' } & About)
+  | ({ type: 'retry'; attempt: number; delayMs: number; errorCode: string } & InCall)
+  | ({ type: 'fallback'; to: string; reason: 'circuit_open' | 'retries_exhausted' } & InCall);
 
 /** Calls the user's hook without letting its exceptions break a call. */
 export function emitter(hook: ((event: ModelwireEvent) => void) | undefined): (event: ModelwireEvent) => void {

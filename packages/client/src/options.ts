@@ -1,9 +1,9 @@
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
-import { InvalidInputError } from './errors/error-classes.js';
 import type { ModelwireEvent } from './events.js';
 import { DEFAULT_POLICY } from './generated/policy.js';
 import type { Transport } from './transport/transport.js';
+import { checkMinConfidence, invalidOption, nonNegative, positive } from './validation.js';
 
 /**
  * How the client authenticates. Tokens are never logged, put in errors or used in clear as cache keys.
@@ -131,36 +131,11 @@ export interface ResolvedOptions {
   maxInputBytes: number;
   minConfidence: number | undefined;
   onEvent: ((event: ModelwireEvent) => void) | undefined;
-  fetch: typeof fetch | undefined;
   transport: Transport | undefined;
   traceparent: (() => string | undefined) | undefined;
   clock: Clock;
   random: () => number;
   headers: Record<string, string>;
-}
-
-function invalid(message: string): never {
-  throw new InvalidInputError(message, { code: 'INVALID_OPTIONS' });
-}
-
-function nonNegative(name: string, value: number | undefined, fallback: number): number {
-  const v = value ?? fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-    invalid(`${name} must be a finite number ≥ 0, got ${String(value)}`);
-  }
-  return v;
-}
-
-function checkMinConfidence(value: number | undefined): number | undefined {
-  if (value !== undefined && (typeof value !== 'number' || !(value >= 0 && value <= 1)))
-    invalid(`minConfidence must be a number in [0, 1], got ${String(value)}`);
-  return value;
-}
-
-function positive(name: string, value: number | undefined, fallback: number): number {
-  const v = nonNegative(name, value, fallback);
-  if (v === 0) invalid(`${name} must be > 0`);
-  return v;
 }
 
 /**
@@ -172,80 +147,21 @@ function positive(name: string, value: number | undefined, fallback: number): nu
  * resolved.retry.maxRetries; // 2
  */
 export function resolveOptions(options: ClientOptions): ResolvedOptions {
-  if (!options || typeof options !== 'object') invalid('createClient needs an options object with baseUrl');
-  let base: URL;
-  try {
-    base = new URL(options.baseUrl);
-  } catch {
-    invalid(`baseUrl must be an absolute URL such as http://127.0.0.1:4010/v1, got ${JSON.stringify(options.baseUrl)}`);
-  }
-  if (base.protocol !== 'http:' && base.protocol !== 'https:') invalid('baseUrl must use http: or https:');
-  const auth = options.auth;
-  if (auth !== undefined) {
-    const ok =
-      ('token' in auth && typeof auth.token === 'string' && auth.token.length > 0) ||
-      ('getToken' in auth && typeof auth.getToken === 'function') ||
-      ('oidc' in auth && typeof auth.oidc?.tokenUrl === 'string' && typeof auth.oidc.clientId === 'string');
-    if (!ok) invalid('auth must be { token }, { getToken } or { oidc: { tokenUrl, clientId, clientSecret } }');
-  }
+  if (!options || typeof options !== 'object') invalidOption('createClient needs an options object with baseUrl');
   const P = DEFAULT_POLICY;
-  const r = options.retry ?? {};
-  const budget =
-    r.budget === false
-      ? false
-      : {
-          maxTokens: nonNegative('retry.budget.maxTokens', r.budget?.maxTokens, P.retry.budget.maxTokens),
-          retryCost: nonNegative('retry.budget.retryCost', r.budget?.retryCost, P.retry.budget.retryCost),
-          successRefill: nonNegative('retry.budget.successRefill', r.budget?.successRefill, P.retry.budget.successRefill),
-        };
-  const maxRetries = nonNegative('retry.maxRetries', r.maxRetries, P.retry.maxRetries);
-  if (!Number.isInteger(maxRetries)) invalid('retry.maxRetries must be an integer');
-  const jitter = r.jitter ?? (P.retry.jitter as 'full' | 'none');
-  if (jitter !== 'full' && jitter !== 'none') invalid(`retry.jitter must be 'full' or 'none', got ${String(jitter)}`);
-  const b = options.breaker;
-  const c = options.cache;
-  const fallbacks = options.fallbacks;
-  const fallbackFor =
-    typeof fallbacks === 'function'
-      ? fallbacks
-      : (model: string) => (fallbacks && Object.hasOwn(fallbacks, model) ? fallbacks[model] : undefined);
   return {
-    baseUrl: base.href.replace(/\/+$/, ''),
-    auth,
-    fallbackFor,
-    retry: {
-      maxRetries,
-      retryOnStatus: new Set(r.retryOnStatus ?? P.retry.retryOnStatus),
-      backoffInitialMs: nonNegative('retry.backoffInitialMs', r.backoffInitialMs, P.retry.backoffInitialMs),
-      backoffMultiplier: positive('retry.backoffMultiplier', r.backoffMultiplier, P.retry.backoffMultiplier),
-      backoffMaxMs: nonNegative('retry.backoffMaxMs', r.backoffMaxMs, P.retry.backoffMaxMs),
-      jitter,
-      retryAfterCapMs: nonNegative('retry.retryAfterCapMs', r.retryAfterCapMs, P.retry.retryAfterCapMs),
-      budget,
-    },
-    breaker:
-      b === false
-        ? false
-        : {
-            consecutiveFailures: positive('breaker.consecutiveFailures', b?.consecutiveFailures, P.breaker.consecutiveFailures),
-            resetTimeoutMs: nonNegative('breaker.resetTimeoutMs', b?.resetTimeoutMs, P.breaker.resetTimeoutMs),
-          },
-    cache:
-      c === false
-        ? false
-        : {
-            ttlMs: nonNegative('cache.ttlMs', c?.ttlMs, P.cache.ttlMs),
-            maxEntries: positive('cache.maxEntries', c?.maxEntries, P.cache.maxEntries),
-            maxBytes: positive('cache.maxBytes', c?.maxBytes, P.cache.maxBytes),
-            staleIfError: c?.staleIfError ?? P.cache.staleIfError,
-          },
+    baseUrl: resolveBaseUrl(options.baseUrl),
+    auth: checkAuth(options.auth),
+    fallbackFor: resolveFallbacks(options.fallbacks),
+    retry: resolveRetry(options.retry ?? {}),
+    breaker: resolveBreaker(options.breaker),
+    cache: resolveCache(options.cache),
     cacheScope: options.cacheScope,
     timeoutMs: positive('timeoutMs', options.timeoutMs, P.timeoutMs),
     deadlineMs: positive('deadlineMs', options.deadlineMs, P.deadlineMs),
     maxInputBytes: positive('maxInputBytes', options.maxInputBytes, P.maxInputBytes),
     minConfidence: checkMinConfidence(options.minConfidence),
     onEvent: options.onEvent,
-    fetch: options.fetch,
     transport: options.transport,
     traceparent: options.traceparent,
     clock: options.clock ?? systemClock,
@@ -254,36 +170,74 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   };
 }
 
-/**
- * Validates the per-call options every operation shares; only the fields present are checked, so
- * the common call with no options costs nothing.
- *
- * @example checkCallOptions({ timeoutMs: 0 }); // throws InvalidInputError: timeoutMs must be > 0
- */
-export function checkCallOptions(call: {
-  requestId?: unknown;
-  timeoutMs?: unknown;
-  deadlineMs?: unknown;
-  version?: unknown;
-  minConfidence?: unknown;
-  signal?: unknown;
-}): void {
-  if (call.requestId !== undefined && (typeof call.requestId !== 'string' || call.requestId.length < 1 || call.requestId.length > 128)) {
-    invalid(`requestId must be a string of 1 to 128 characters, got ${JSON.stringify(call.requestId)}`);
+function resolveBaseUrl(baseUrl: string): string {
+  let base: URL;
+  try {
+    base = new URL(baseUrl);
+  } catch {
+    invalidOption(`baseUrl must be an absolute URL such as http://127.0.0.1:4010/v1, got ${JSON.stringify(baseUrl)}`);
   }
-  for (const name of ['timeoutMs', 'deadlineMs'] as const) {
-    const v = call[name];
-    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v <= 0))
-      invalid(`${name} must be a finite number > 0, got ${String(v)}`);
-  }
-  if (call.version !== undefined && (typeof call.version !== 'string' || call.version.length < 1 || call.version.length > 64)) {
-    invalid(`version must be a string of 1 to 64 characters (e.g. '2'), got ${JSON.stringify(call.version)}`);
-  }
-  const mc = call.minConfidence;
-  if (mc !== undefined && (typeof mc !== 'number' || !(mc >= 0 && mc <= 1)))
-    invalid(`minConfidence must be a number in [0, 1], got ${String(mc)}`);
-  const signal = call.signal as AbortSignal | undefined;
-  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.addEventListener !== 'function')) {
-    invalid('signal must be an AbortSignal (e.g. AbortSignal.timeout(5000) or controller.signal)');
-  }
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') invalidOption('baseUrl must use http: or https:');
+  return base.href.replace(/\/+$/, '');
+}
+
+function checkAuth(auth: AuthOptions | undefined): AuthOptions | undefined {
+  if (auth === undefined) return undefined;
+  const ok =
+    ('token' in auth && typeof auth.token === 'string' && auth.token.length > 0) ||
+    ('getToken' in auth && typeof auth.getToken === 'function') ||
+    ('oidc' in auth && typeof auth.oidc?.tokenUrl === 'string' && typeof auth.oidc.clientId === 'string');
+  if (!ok) invalidOption('auth must be { token }, { getToken } or { oidc: { tokenUrl, clientId, clientSecret } }');
+  return auth;
+}
+
+function resolveFallbacks(fallbacks: ClientOptions['fallbacks']): (model: string) => string | undefined {
+  if (typeof fallbacks === 'function') return fallbacks;
+  return (model) => (fallbacks && Object.hasOwn(fallbacks, model) ? fallbacks[model] : undefined);
+}
+
+function resolveRetry(r: RetryOptions): ResolvedOptions['retry'] {
+  const P = DEFAULT_POLICY.retry;
+  const budget =
+    r.budget === false
+      ? false
+      : {
+          maxTokens: nonNegative('retry.budget.maxTokens', r.budget?.maxTokens, P.budget.maxTokens),
+          retryCost: nonNegative('retry.budget.retryCost', r.budget?.retryCost, P.budget.retryCost),
+          successRefill: nonNegative('retry.budget.successRefill', r.budget?.successRefill, P.budget.successRefill),
+        };
+  const maxRetries = nonNegative('retry.maxRetries', r.maxRetries, P.maxRetries);
+  if (!Number.isInteger(maxRetries)) invalidOption('retry.maxRetries must be an integer');
+  const jitter = r.jitter ?? (P.jitter as 'full' | 'none');
+  if (jitter !== 'full' && jitter !== 'none') invalidOption(`retry.jitter must be 'full' or 'none', got ${String(jitter)}`);
+  return {
+    maxRetries,
+    retryOnStatus: new Set(r.retryOnStatus ?? P.retryOnStatus),
+    backoffInitialMs: nonNegative('retry.backoffInitialMs', r.backoffInitialMs, P.backoffInitialMs),
+    backoffMultiplier: positive('retry.backoffMultiplier', r.backoffMultiplier, P.backoffMultiplier),
+    backoffMaxMs: nonNegative('retry.backoffMaxMs', r.backoffMaxMs, P.backoffMaxMs),
+    jitter,
+    retryAfterCapMs: nonNegative('retry.retryAfterCapMs', r.retryAfterCapMs, P.retryAfterCapMs),
+    budget,
+  };
+}
+
+function resolveBreaker(b: BreakerOptions | false | undefined): ResolvedOptions['breaker'] {
+  if (b === false) return false;
+  const P = DEFAULT_POLICY.breaker;
+  return {
+    consecutiveFailures: positive('breaker.consecutiveFailures', b?.consecutiveFailures, P.consecutiveFailures),
+    resetTimeoutMs: nonNegative('breaker.resetTimeoutMs', b?.resetTimeoutMs, P.resetTimeoutMs),
+  };
+}
+
+function resolveCache(c: CacheOptions | false | undefined): ResolvedOptions['cache'] {
+  if (c === false) return false;
+  const P = DEFAULT_POLICY.cache;
+  return {
+    ttlMs: nonNegative('cache.ttlMs', c?.ttlMs, P.ttlMs),
+    maxEntries: positive('cache.maxEntries', c?.maxEntries, P.maxEntries),
+    maxBytes: positive('cache.maxBytes', c?.maxBytes, P.maxBytes),
+    staleIfError: c?.staleIfError ?? P.staleIfError,
+  };
 }

@@ -10,7 +10,7 @@ export { systemClock } from './clock.js';
 export * from './errors/error-classes.js';
 export type { ErrorKind, FieldError } from './errors/modelwire-error.js';
 export { ModelwireError } from './errors/modelwire-error.js';
-export type { BreakerState, ModelwireEvent } from './events.js';
+export type { AttemptErrorCode, BreakerState, ModelwireEvent } from './events.js';
 export { DEFAULT_POLICY } from './generated/policy.js';
 export type { FallbackInfo } from './internal/call-context.js';
 export { sha256Hex } from './internal/sha256.js';

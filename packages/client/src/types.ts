@@ -132,6 +132,16 @@ export interface FeedbackInput {
   comment?: string;
 }
 
+/**
+ * What the gateway says about a feedback it received.
+ *
+ * @example const { feedbackId, accepted } = await client.feedback('fraud-score', { requestId, label: 'fraud' });
+ */
+export interface FeedbackReceipt {
+  feedbackId: string;
+  accepted: boolean;
+}
+
 /** Model info, as the contract defines it. @example (await client.modelInfo('m')).thresholds.min_confidence */
 export type ModelInfo = Schemas['ModelInfo'];
 /** A model in `listModels`. @example (await client.listModels()).map((m) => m.name) */

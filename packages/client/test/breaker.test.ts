@@ -12,52 +12,55 @@ function setup() {
 describe('ConsecutiveBreaker', () => {
   it('opens at exactly 5 consecutive failures', () => {
     const { breaker } = setup();
-    for (let i = 0; i < 4; i++) breaker.onOutcome('failure');
+    for (let i = 0; i < 4; i++) breaker.record('failure');
     expect(breaker.state).toBe('closed');
-    breaker.onOutcome('failure');
+    breaker.record('failure');
     expect(breaker.state).toBe('open');
     expect(breaker.tryAcquire()).toBe(false);
   });
 
   it('4 failures then a success reset the streak', () => {
     const { breaker } = setup();
-    for (let i = 0; i < 4; i++) breaker.onOutcome('failure');
-    breaker.onSuccess();
-    for (let i = 0; i < 4; i++) breaker.onOutcome('failure');
+    for (let i = 0; i < 4; i++) breaker.record('failure');
+    breaker.record('success');
+    for (let i = 0; i < 4; i++) breaker.record('failure');
     expect(breaker.state).toBe('closed');
   });
 
   it('ignored outcomes neither count nor reset', () => {
     const { breaker } = setup();
     for (let i = 0; i < 4; i++) {
-      breaker.onOutcome('failure');
-      breaker.onOutcome('ignored');
+      breaker.record('failure');
+      breaker.record('ignored');
     }
     expect(breaker.consecutiveFailures).toBe(4);
-    breaker.onOutcome('failure');
+    breaker.record('failure');
     expect(breaker.state).toBe('open');
   });
 
   it('half-opens after the reset timeout, lets one trial through, closes on success', () => {
     const { breaker, clock, transitions } = setup();
-    for (let i = 0; i < 5; i++) breaker.onOutcome('failure');
+    for (let i = 0; i < 5; i++) breaker.record('failure');
     clock.advance(29_999);
     expect(breaker.state).toBe('open');
     clock.advance(1);
     expect(breaker.state).toBe('half-open');
+    // Reading the state reports nothing: the transition is reported when the trial is admitted.
+    expect(transitions).toEqual(['open']);
     expect(breaker.tryAcquire()).toBe(true);
+    expect(transitions).toEqual(['open', 'half-open']);
     expect(breaker.tryAcquire()).toBe(false);
-    breaker.onSuccess();
+    breaker.record('success');
     expect(breaker.state).toBe('closed');
     expect(transitions).toEqual(['open', 'half-open', 'closed']);
   });
 
   it('a failed trial reopens for another full reset timeout', () => {
     const { breaker, clock } = setup();
-    for (let i = 0; i < 5; i++) breaker.onOutcome('failure');
+    for (let i = 0; i < 5; i++) breaker.record('failure');
     clock.advance(30_000);
     expect(breaker.tryAcquire()).toBe(true);
-    breaker.onOutcome('failure');
+    breaker.record('failure');
     expect(breaker.state).toBe('open');
     clock.advance(29_000);
     expect(breaker.state).toBe('open');
@@ -65,10 +68,10 @@ describe('ConsecutiveBreaker', () => {
 
   it('an ignored trial (e.g. a 422) keeps it half-open for the next caller', () => {
     const { breaker, clock } = setup();
-    for (let i = 0; i < 5; i++) breaker.onOutcome('failure');
+    for (let i = 0; i < 5; i++) breaker.record('failure');
     clock.advance(30_000);
     expect(breaker.tryAcquire()).toBe(true);
-    breaker.onOutcome('ignored');
+    breaker.record('ignored');
     expect(breaker.state).toBe('half-open');
     expect(breaker.tryAcquire()).toBe(true);
   });

@@ -198,7 +198,16 @@ describe('trace context and events', () => {
     const response = events.find((e) => e.type === 'response');
     expect(response && 'latencyMs' in response && response.latencyMs >= 0).toBe(true);
     const request = events.find((e) => e.type === 'request');
-    expect(request && 'headers' in request && request.headers.authorization).toBe('[REDACTED]');
+    expect(request).toEqual({
+      type: 'request',
+      model: 'm',
+      version: null,
+      requestId: expect.any(String),
+      attempt: 1,
+      method: 'POST',
+      path: '/models/m/predict',
+    });
+    expect(JSON.stringify(events)).not.toContain('tkn-abcdef');
     expect(events.map((e) => e.type)).toEqual(['cache_miss', 'request', 'response']);
     const throwing = createClient({
       baseUrl,
@@ -226,5 +235,16 @@ describe('token provider', () => {
     await client.predict('m', { a: 1 });
     expect(asked).toBe(1);
     expect(requests[0]?.headers.authorization).toBe('Bearer tok-1');
+  });
+});
+
+describe('client methods', () => {
+  it('stay bound when taken off the client, and reject (never throw) on bad input', async () => {
+    const client = createClient({ baseUrl, transport: async () => ({ status: 200, headers: {}, body: ok({ state: 'ok' }) }) });
+    const { health, feedback } = client;
+    await expect(health()).resolves.toEqual({ state: 'ok' });
+    const pending = feedback('m', { requestId: '' });
+    expect(pending).toBeInstanceOf(Promise);
+    await expect(pending).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 });

@@ -372,3 +372,43 @@ async function vi_waitFor(cond: () => boolean): Promise<void> {
 }
 
 void TimeoutError;
+
+describe('events (docs/semantics.md, Events)', () => {
+  it('a connection error, a 503 falling back and the backup answer: one attempt count, fields and order', async () => {
+    const { client, events } = setup([{ fail: new Error('ECONNRESET') }, { status: 503 }, { status: 200 }], {
+      retry: { maxRetries: 1, jitter: 'none', backoffInitialMs: 10 },
+      fallbacks: { m: 'm-backup' },
+      cache: false,
+    });
+    const p = await client.predict('m', data, { version: '3', requestId: 'r1' });
+    expect(p.attempts).toBe(3);
+    const call = { model: 'm', version: '3', requestId: 'r1' };
+    const backup = { model: 'm-backup', version: null, requestId: 'r1' };
+    const path = '/models/m/predict';
+    expect(events.map(({ latencyMs, ...e }: ModelwireEvent & { latencyMs?: number }) => e)).toEqual([
+      { type: 'request', ...call, attempt: 1, method: 'POST', path },
+      { type: 'request_error', ...call, attempt: 1, errorCode: 'CONNECTION_ERROR' },
+      { type: 'retry', ...call, attempt: 1, delayMs: 10, errorCode: 'CONNECTION_ERROR' },
+      { type: 'request', ...call, attempt: 2, method: 'POST', path },
+      { type: 'response', ...call, attempt: 2, method: 'POST', path, status: 503 },
+      { type: 'fallback', ...call, to: 'm-backup', reason: 'retries_exhausted' },
+      { type: 'request', ...backup, attempt: 3, method: 'POST', path: '/models/m-backup/predict' },
+      { type: 'response', ...backup, attempt: 3, method: 'POST', path: '/models/m-backup/predict', status: 200 },
+    ]);
+  });
+
+  it('a per-attempt timeout is request_error TIMEOUT, the caller abort ABORTED', async () => {
+    const { client, clock, events } = setup([{ hang: true }, { hang: true }], { retry: { maxRetries: 0 }, cache: false, timeoutMs: 100 });
+    const timedOut = client.predict('m', data).catch((e) => e);
+    await new Promise((r) => setTimeout(r, 0));
+    clock.advance(100);
+    expect(await timedOut).toBeInstanceOf(TimeoutError);
+    const controller = new AbortController();
+    const aborted = client.predict('m', data, { signal: controller.signal }).catch((e) => e);
+    await new Promise((r) => setTimeout(r, 0));
+    controller.abort();
+    expect(await aborted).toBeInstanceOf(AbortedError);
+    const errors = events.filter((e) => e.type === 'request_error');
+    expect(errors.map((e) => e.errorCode)).toEqual(['TIMEOUT', 'ABORTED']);
+  });
+});

@@ -30,12 +30,20 @@ from modelwire import (
     BudgetOptions,
     CacheOptions,
     Client,
-    ModelwireError,
+    Event,
     OIDCClientCredentials,
     RetryOptions,
     TokenProvider,
 )
 
+from .conformance_expect import (
+    check_event_counts,
+    check_events,
+    check_expect,
+    error_outcome,
+    ok_outcome,
+)
+from .conformance_observe import check_observation
 from .conftest import SCENARIOS, MockServer, start_mock
 
 SKIP_FILE = SCENARIOS.parent / "skip" / "python.json"
@@ -128,224 +136,6 @@ def client_options(raw: dict[str, Any], tokens: list[TokenState]) -> dict[str, A
     return options
 
 
-def _job(job: Any) -> dict[str, Any]:
-    result = job.result.model_dump(mode="json", exclude_none=True) if job.result else None
-    return {
-        "outcome": "ok",
-        "job_id": job.job_id,
-        "job_state": job.state,
-        "request_id": job.request_id,
-        "result": result,
-    }
-
-
-def ok_outcome(call: str, value: Any) -> dict[str, Any]:
-    """A successful call in the scenario's language-neutral terms."""
-    if call == "predict":
-        fb = value.fallback
-        return {
-            "outcome": "ok",
-            "attempts": value.attempts,
-            "cached": value.cached,
-            "stale": value.stale,
-            "fallback": None
-            if fb is None
-            else {"from": fb.from_, "to": fb.to, "reason": fb.reason},
-            "low_confidence": value.low_confidence,
-            "model_name": value.model.name,
-            "model_version": value.model.version,
-            "request_id": value.request_id,
-            "trace_id": value.trace_id,
-            "result": value.result,
-        }
-    if call == "feedback":
-        return {"outcome": "ok", "accepted": value.accepted, "feedback_id": value.feedback_id}
-    if call in ("submit_job", "get_job", "cancel_job", "wait_for_job"):
-        return _job(value)
-    return {"outcome": "ok"}
-
-
-def error_outcome(err: BaseException) -> dict[str, Any]:
-    """A failed call in the scenario's language-neutral terms."""
-    if not isinstance(err, ModelwireError):
-        return {"outcome": "error", "error_kind": type(err).__name__, "message": repr(err)}
-    return {
-        "outcome": "error",
-        "error_kind": err.kind,
-        "error_code": err.code,
-        "http_status": err.http_status,
-        "retry_after_ms": err.retry_after_ms,
-        "attempts": err.attempts,
-        "field_errors": [{"field": e.field, "message": e.message} for e in err.errors],
-        "message": str(err),
-    }
-
-
-def is_subset(expected: Any, actual: Any) -> bool:
-    """``expected`` is a deep subset of ``actual`` (objects: listed keys; others: equal)."""
-    if isinstance(expected, dict):
-        return isinstance(actual, dict) and all(
-            is_subset(v, actual.get(k)) for k, v in expected.items()
-        )
-    return (type(expected) is type(actual) and expected == actual) or (
-        isinstance(expected, (int, float))
-        and not isinstance(expected, bool)
-        and isinstance(actual, (int, float))
-        and not isinstance(actual, bool)
-        and expected == actual
-    )
-
-
-_SCALARS = (
-    "error_kind",
-    "error_code",
-    "http_status",
-    "retry_after_ms",
-    "attempts",
-    "cached",
-    "stale",
-    "low_confidence",
-    "model_name",
-    "model_version",
-    "request_id",
-    "job_state",
-    "accepted",
-)
-
-
-def check_expect(
-    label: str, e: dict[str, Any], got: dict[str, Any], elapsed_ms: float
-) -> list[str]:
-    """Every expectation of a call step that did not hold."""
-    if got["outcome"] != e["outcome"]:
-        detail = ""
-        if got["outcome"] == "error":
-            detail = f" ({got.get('error_kind')} {got.get('error_code')}: {got.get('message')})"
-        return [f"{label}: expected outcome {e['outcome']}, got {got['outcome']}{detail}"]
-    problems = []
-    for key in _SCALARS:
-        if key in e and not is_subset(e[key], got.get(key)):
-            problems.append(f"{label}: {key} expected {e[key]!r}, got {got.get(key)!r}")
-    if "fallback" in e and got.get("fallback") != e["fallback"]:
-        problems.append(
-            f"{label}: fallback expected {e['fallback']!r}, got {got.get('fallback')!r}"
-        )
-    for fe in e.get("field_errors", []):
-        if not any(is_subset(fe, a) for a in got.get("field_errors") or []):
-            problems.append(f"{label}: field error {fe!r} not in {got.get('field_errors')!r}")
-    if "result" in e and not is_subset(e["result"], got.get("result")):
-        problems.append(f"{label}: result {got.get('result')!r} lacks {e['result']!r}")
-    for key in e.get("result_has", []):
-        result = got.get("result")
-        if not isinstance(result, dict) or result.get(key) is None:
-            problems.append(f"{label}: result lacks {key!r}: {result!r}")
-    if "job_state_in" in e and got.get("job_state") not in e["job_state_in"]:
-        problems.append(f"{label}: job_state {got.get('job_state')!r} not in {e['job_state_in']}")
-    if "elapsed_ms_min" in e and elapsed_ms < e["elapsed_ms_min"]:
-        problems.append(f"{label}: took {elapsed_ms:.0f} ms, expected >= {e['elapsed_ms_min']}")
-    if "elapsed_ms_max" in e and elapsed_ms > e["elapsed_ms_max"]:
-        problems.append(f"{label}: took {elapsed_ms:.0f} ms, expected <= {e['elapsed_ms_max']}")
-    return problems
-
-
-# ------------------------------------------------------------------------------- observations
-def field_of(request: dict[str, Any], name: str) -> Any:
-    """``header:<name>``, ``body:<dot.path>``, ``trace_id`` / ``span_id`` of a logged request."""
-    headers = request["headers"]
-
-    def header(h: str) -> Any:
-        value = headers.get(h.lower())
-        return ", ".join(value) if isinstance(value, list) else value
-
-    if name.startswith("header:"):
-        return header(name[7:])
-    if name.startswith("body:"):
-        value: Any = request.get("body")
-        for key in name[5:].split("."):
-            if not isinstance(value, dict):
-                return None
-            value = value.get(key)
-        return value
-    parts = (header("traceparent") or "").split("-")
-    if name == "trace_id":
-        return parts[1] if len(parts) > 2 else None
-    if name == "span_id":
-        return parts[2] if len(parts) > 2 else None
-    raise KeyError(f"unknown observation field {name}")
-
-
-def _key(v: Any) -> str:
-    return json.dumps(v, sort_keys=True)
-
-
-def check_observation(o: dict[str, Any], log: list[dict[str, Any]]) -> list[str]:
-    """Every expectation on the request log that did not hold (never passes vacuously)."""
-    paths = o.get("paths") or [o["path"]]
-    method = o.get("method")
-    selected = [r for r in log if r["path"] in paths and (method is None or r["method"] == method)]
-    where = f"{method or '*'} {' + '.join(paths)}"
-    problems = []
-    n = len(selected)
-    if "count" in o and n != o["count"]:
-        problems.append(f"{where}: expected {o['count']} requests, saw {n}")
-    if "count_min" in o and n < o["count_min"]:
-        problems.append(f"{where}: expected >= {o['count_min']} requests, saw {n}")
-    if "count_max" in o and n > o["count_max"]:
-        problems.append(f"{where}: expected <= {o['count_max']} requests, saw {n}")
-    field_checks = (
-        "same",
-        "distinct",
-        "distinct_between_paths",
-        "present",
-        "absent",
-        "equals",
-        "matches",
-    )
-    if any(k in o for k in field_checks) and n == 0:
-        return [*problems, f"{where}: no request to check field expectations against"]
-    for name in o.get("same", []):
-        values = [field_of(r, name) for r in selected]
-        if any(v is None for v in values):
-            problems.append(f"{where}: {name} missing on some requests: {values}")
-        elif len({_key(v) for v in values}) != 1:
-            problems.append(f"{where}: {name} differs between requests: {values}")
-    for name in o.get("distinct", []):
-        values = [field_of(r, name) for r in selected]
-        if any(v is None for v in values):
-            problems.append(f"{where}: {name} missing on some requests: {values}")
-        elif len({_key(v) for v in values}) != len(values):
-            problems.append(f"{where}: {name} repeats between requests: {values}")
-    for name in o.get("distinct_between_paths", []):
-        group_values = []
-        for p in paths:
-            values = [_key(field_of(r, name)) for r in selected if r["path"] == p]
-            if not values or len(set(values)) != 1 or _key(None) in values:
-                problems.append(f"{where}: {name} should be one value per path; {p} has {values}")
-            else:
-                group_values.append(values[0])
-        if len(group_values) == len(paths) and len(set(group_values)) != len(group_values):
-            problems.append(f"{where}: {name} should differ between paths, saw {group_values}")
-    for r in selected:
-        for name in o.get("present", []):
-            if field_of(r, name) is None:
-                problems.append(f"{where} #{r['seq']}: {name} should be present")
-        for name in o.get("absent", []):
-            if field_of(r, name) is not None:
-                problems.append(
-                    f"{where} #{r['seq']}: {name} should be absent, saw {field_of(r, name)!r}"
-                )
-        for name, expected in o.get("equals", {}).items():
-            if field_of(r, name) != expected:
-                problems.append(
-                    f"{where} #{r['seq']}: {name} expected {expected!r}, saw {field_of(r, name)!r}"
-                )
-        for name, pattern in o.get("matches", {}).items():
-            v = field_of(r, name)
-            if not isinstance(v, str) or not re.search(pattern, v):
-                problems.append(f"{where} #{r['seq']}: {name} should match /{pattern}/, saw {v!r}")
-    return problems
-
-
 # ---------------------------------------------------------------------------------- the calls
 def _call_kwargs(step: dict[str, Any]) -> dict[str, Any]:
     options = dict(step.get("options") or {})
@@ -414,22 +204,37 @@ class _Run:
         self.problems: list[str] = []
         self.log_mark = 0
         self.tokens: list[TokenState] = []
+        self.events: list[Event] = []  # every event the client emitted, in order
+        self.counts_mark = 0
+
+    def on_event(self, event: Event) -> None:
+        self.events.append(event)  # list.append is atomic: calls on several threads may emit
 
     def setup(self) -> dict[str, Any]:
         self.server.reset()
         if self.scenario.get("server"):
             self.server.scenario(substitute(self.scenario["server"], self.vars))
         options = client_options(substitute(self.scenario["client"], self.vars), self.tokens)
+        options["on_event"] = self.on_event
         return options
 
-    def record(self, raw: dict[str, Any], label: str, got: dict[str, Any], elapsed: float) -> None:
+    def record(
+        self,
+        raw: dict[str, Any],
+        label: str,
+        got: dict[str, Any],
+        elapsed: float,
+        events: list[Event] | None = None,
+    ) -> None:
+        """Check a call step's outcome (and, for a step of its own, the events it emitted)."""
         step = substitute(raw, self.vars)
         if step.get("save_as"):
             self.vars[step["save_as"]] = got
         note = f" ({step['note']})" if step.get("note") else ""
-        self.problems.extend(
-            check_expect(f"{label} {step['call']}{note}", step["expect"], got, elapsed)
-        )
+        where = f"{label} {step['call']}{note}"
+        self.problems.extend(check_expect(where, step["expect"], got, elapsed))
+        if events is not None and "events" in step["expect"]:
+            self.problems.extend(check_events(where, step["expect"]["events"], events))
 
     def observe(self, observations: list[dict[str, Any]], label: str) -> None:
         log = [r for r in self.server.requests() if r["seq"] > self.log_mark]
@@ -460,6 +265,9 @@ class _Run:
                 )
         elif "observe" in step:
             self.observe(step["observe"], label)
+        elif "event_counts" in step:
+            since, self.counts_mark = self.events[self.counts_mark :], len(self.events)
+            self.problems.extend(check_event_counts(label, step["event_counts"], since))
 
 
 def run_scenario_sync(scenario: dict[str, Any], server: MockServer) -> list[str]:
@@ -467,20 +275,22 @@ def run_scenario_sync(scenario: dict[str, Any], server: MockServer) -> list[str]
     run = _Run(scenario, server)
     client = Client(server.api, **run.setup())
 
-    def one(raw: dict[str, Any], label: str) -> None:
+    def one(raw: dict[str, Any], label: str, alone: bool = False) -> None:
         step = substitute(raw, run.vars)
+        mark = len(run.events)
         started = time.perf_counter()
         try:
             got = ok_outcome(step["call"], invoke_sync(client, step))
         except Exception as err:
             got = error_outcome(err)
-        run.record(raw, label, got, (time.perf_counter() - started) * 1000)
+        elapsed = (time.perf_counter() - started) * 1000
+        run.record(raw, label, got, elapsed, run.events[mark:] if alone else None)
 
     with client, ThreadPoolExecutor(max_workers=16) as pool:
         for i, step in enumerate(scenario["steps"], 1):
             label = f"step {i}"
             if "call" in step:
-                one(step, label)
+                one(step, label, alone=True)
             elif "concurrent" in step:
                 futures = [
                     pool.submit(one, c, f"{label}.{j}") for j, c in enumerate(step["concurrent"], 1)
@@ -499,20 +309,24 @@ async def run_scenario_async(scenario: dict[str, Any], server: MockServer) -> li
     run = _Run(scenario, server)
     options = await asyncio.to_thread(run.setup)
 
-    async def one(client: AsyncClient, raw: dict[str, Any], label: str) -> None:
+    async def one(
+        client: AsyncClient, raw: dict[str, Any], label: str, alone: bool = False
+    ) -> None:
         step = substitute(raw, run.vars)
+        mark = len(run.events)
         started = time.perf_counter()
         try:
             got = ok_outcome(step["call"], await invoke_async(client, step))
         except Exception as err:
             got = error_outcome(err)
-        run.record(raw, label, got, (time.perf_counter() - started) * 1000)
+        elapsed = (time.perf_counter() - started) * 1000
+        run.record(raw, label, got, elapsed, run.events[mark:] if alone else None)
 
     async with AsyncClient(server.api, **options) as client:
         for i, step in enumerate(scenario["steps"], 1):
             label = f"step {i}"
             if "call" in step:
-                await one(client, step, label)
+                await one(client, step, label, alone=True)
             elif "concurrent" in step:
                 await asyncio.gather(
                     *(one(client, c, f"{label}.{j}") for j, c in enumerate(step["concurrent"], 1))

@@ -150,18 +150,6 @@ def test_webhook_sign_and_verify_roundtrip() -> None:
     assert tampered.reason == "signature_mismatch"
 
 
-def test_pipeline_order_is_declared_once() -> None:
-    assert modelwire.PIPELINE == (
-        "cache",
-        "coalesce",
-        "fallback",
-        "retry",
-        "breaker",
-        "per_attempt_timeout",
-        "transport",
-    )
-
-
 def test_defaults_come_from_the_contract() -> None:
     import yaml
 
@@ -184,3 +172,14 @@ def test_generated_code_does_not_drift(tmp_path: Path) -> None:
             f"{generated.name} drifted from openapi/modelwire.yaml: run scripts/generate-python.py"
         )
     assert {p.name for p in tmp_path.iterdir()} == {"__init__.py", "models.py", "policy.py"}
+
+
+def test_model_names_and_final_job_states_come_from_the_contract() -> None:
+    import yaml
+
+    from modelwire.generated.policy import FINAL_JOB_STATES, MODEL_NAME_PATTERN
+
+    spec = yaml.safe_load((REPO / "openapi" / "modelwire.yaml").read_text())
+    components = spec["components"]
+    assert components["parameters"]["Model"]["schema"]["pattern"] == MODEL_NAME_PATTERN
+    assert set(components["schemas"]["JobState"]["x-final-states"]) == FINAL_JOB_STATES

@@ -1,4 +1,5 @@
-"""The shared vectors of test/vectors/: canonical JSON, cache keys, Retry-After, webhooks."""
+"""The shared vectors of test/vectors/: canonical JSON, cache keys, Retry-After, webhooks and
+the failure table."""
 
 from __future__ import annotations
 
@@ -9,11 +10,21 @@ from typing import Any
 import httpx
 import pytest
 
-from modelwire import InvalidInputError, canonical_json
-from modelwire._core import ClientCore
+from modelwire import InvalidInputError, ModelwireError, canonical_json
+from modelwire._core import NO_ARGS, ClientCore
+from modelwire._http import transport_error
+from modelwire.abort import aborted_error
 from modelwire.auth import OIDCClientCredentials, StaticToken, fixed_scope
+from modelwire.breaker import Breaker
 from modelwire.cache_key import ANONYMOUS_SCOPE, cache_key, token_scope
+from modelwire.effects import HttpAnswer
+from modelwire.failures import breaker_verdict, fallback_reason, is_retryable
+from modelwire.operations import predict_op, prepare_input
+from modelwire.options import ClientOptions
+from modelwire.responses import read_answer
 from modelwire.retry import parse_retry_after
+from modelwire.stages.retry import deadline_error
+from modelwire.testing import FakeClock
 from modelwire.webhook import verify_webhook
 
 from .conftest import VECTORS, load_json
@@ -22,6 +33,7 @@ CANONICAL = load_json(VECTORS / "canonical-json.json")
 CACHE_KEYS = load_json(VECTORS / "cache-keys.json")
 RETRY_AFTER = load_json(VECTORS / "retry-after.json")
 WEBHOOKS = load_json(VECTORS / "webhooks.json")
+FAILURES = load_json(VECTORS / "failures.json")
 
 
 def _names(cases: list[dict[str, Any]]) -> list[str]:
@@ -92,22 +104,7 @@ def test_cache_scope(case: dict[str, Any]) -> None:
 
 
 def test_client_uses_the_vector_scope_for_a_static_token() -> None:
-    core = ClientCore(
-        "http://127.0.0.1:1/v1",
-        auth="t-alice",
-        fallbacks=None,
-        retry=None,
-        breaker=None,
-        cache=True,
-        timeout_ms=None,
-        deadline_ms=None,
-        min_confidence=None,
-        on_event=None,
-        cache_scope=None,
-        clock=None,
-        max_input_bytes=None,
-        headers=None,
-    )
+    core = ClientCore(ClientOptions.resolve("http://127.0.0.1:1/v1", auth="t-alice"))
     expected = next(s["scope"] for s in CACHE_KEYS["scopes"] if s["auth"] == {"token": "t-alice"})
     assert core.scope_for(None) == expected
 
@@ -142,3 +139,76 @@ def test_webhook_header_lookup_is_case_insensitive() -> None:
     case = next(c for c in WEBHOOKS["cases"] if c["valid"])
     lower = httpx.Headers({"x-modelwire-signature": case["header"]})
     assert verify_webhook(case["raw_body"], dict(lower), case["secret"], now=case["now"]).valid
+
+
+# ------------------------------------------------------------------------------ failure table
+_CORE = ClientCore(ClientOptions.resolve("http://127.0.0.1:1/v1"))
+_PREDICT = predict_op(
+    "fraud-score",
+    None,
+    prepare_input("fraud-score", None, ANONYMOUS_SCOPE, {"amount": 1}, max_bytes=1000),
+    "req-1",
+    None,
+)
+
+
+def _circuit_open() -> ModelwireError:
+    breaker = Breaker(consecutive_failures=1, reset_timeout_s=30, clock=FakeClock())
+    breaker.record("failure", breaker.acquire())
+    try:
+        breaker.acquire()
+    except ModelwireError as err:
+        return err
+    raise AssertionError("an open breaker must refuse the attempt")
+
+
+def _local(what: str) -> ModelwireError:
+    """The typed error the SDK raises in that situation, made by the code that raises it."""
+    if what == "timeout":
+        return transport_error(httpx.ReadTimeout("no answer"), 1.0)
+    if what == "connection":
+        return transport_error(httpx.ConnectError("refused"), 1.0)
+    if what == "aborted":
+        return aborted_error()
+    if what == "circuit_open":
+        return _circuit_open()
+    if what == "deadline_exceeded":
+        return deadline_error(_CORE.context(_PREDICT, NO_ARGS, None), None)
+    data = {"amount": float("nan")} if what == "invalid_input" else {"note": "x" * 100}
+    try:
+        prepare_input("fraud-score", None, ANONYMOUS_SCOPE, data, max_bytes=10)
+    except ModelwireError as err:
+        return err
+    raise AssertionError(f"unknown local case {what}")
+
+
+def _answer(response: dict[str, Any]) -> ModelwireError | None:
+    """Run an HTTP answer through the SDK's response parser: None for a success."""
+    body = response["raw_body"] if "raw_body" in response else json.dumps(response["body"])
+    answer = HttpAnswer(response["status"], response.get("headers") or {}, body.encode())
+    try:
+        read_answer(_PREDICT, answer, "fraud-score", request_id="req-1", trace_id=None, now=0)
+    except ModelwireError as err:
+        return err
+    return None
+
+
+@pytest.mark.parametrize("case", FAILURES["cases"], ids=_names(FAILURES["cases"]))
+def test_failure_table(case: dict[str, Any]) -> None:
+    expected = case["expected"]
+    err = _answer(case["response"]) if "response" in case else _local(case["local"])
+    if expected["kind"] is None:
+        assert err is None
+        return
+    assert err is not None
+    assert (err.kind, err.code) == (expected["kind"], expected["code"])
+    assert is_retryable(err, frozenset(FAILURES["retry_on_status"])) is expected["retryable"]
+    assert breaker_verdict(err) == expected["breaker"]
+    assert fallback_reason(err) == expected["fallback"]
+    if "retry_after_ms" in expected:
+        assert err.retry_after_ms == expected["retry_after_ms"]
+    for field_error in expected.get("field_errors", []):
+        assert any(
+            (e.field, e.message) == (field_error["field"], field_error["message"])
+            for e in err.errors
+        )

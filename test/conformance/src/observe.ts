@@ -32,6 +32,23 @@ export function fieldOf(request: LoggedRequest, field: string): unknown {
 
 const show = (v: unknown) => (v === undefined ? 'absent' : JSON.stringify(v));
 
+/** One value of `field` per path, and different values between the paths. */
+function checkDistinctBetweenPaths(where: string, field: string, paths: string[], selected: LoggedRequest[]): string[] {
+  const problems: string[] = [];
+  const perPath = paths.map((p) => selected.filter((r) => r.path === p).map((r) => JSON.stringify(fieldOf(r, field))));
+  const groupValues: string[] = [];
+  for (const [i, values] of perPath.entries()) {
+    const unique = new Set(values);
+    if (values.length === 0 || unique.size !== 1 || values.includes(undefined as unknown as string)) {
+      problems.push(`${where}: ${field} should be one value per path; ${paths[i]} has [${values.join(', ')}]`);
+    } else groupValues.push(values[0] as string);
+  }
+  if (groupValues.length === paths.length && new Set(groupValues).size !== groupValues.length) {
+    problems.push(`${where}: ${field} should differ between paths, saw ${groupValues.join(' / ')}`);
+  }
+  return problems;
+}
+
 /**
  * Checks one observation against the request log and returns what did not hold (empty = passed).
  * Checks other than counts need at least one selected request, so they can never pass vacuously.
@@ -67,19 +84,7 @@ export function checkObservation(o: Observation, log: LoggedRequest[]): string[]
       problems.push(`${where}: ${field} repeats between requests: ${values.map(show).join(', ')}`);
     }
   }
-  for (const field of o.distinct_between_paths ?? []) {
-    const perPath = paths.map((p) => selected.filter((r) => r.path === p).map((r) => JSON.stringify(fieldOf(r, field))));
-    const groupValues: string[] = [];
-    for (const [i, values] of perPath.entries()) {
-      const unique = new Set(values);
-      if (values.length === 0 || unique.size !== 1 || values.includes(undefined as unknown as string)) {
-        problems.push(`${where}: ${field} should be one value per path; ${paths[i]} has [${values.join(', ')}]`);
-      } else groupValues.push(values[0] as string);
-    }
-    if (groupValues.length === paths.length && new Set(groupValues).size !== groupValues.length) {
-      problems.push(`${where}: ${field} should differ between paths, saw ${groupValues.join(' / ')}`);
-    }
-  }
+  for (const field of o.distinct_between_paths ?? []) problems.push(...checkDistinctBetweenPaths(where, field, paths, selected));
   for (const r of selected) {
     for (const field of o.present ?? []) {
       if (fieldOf(r, field) === undefined) problems.push(`${where} #${r.seq}: ${field} should be present`);

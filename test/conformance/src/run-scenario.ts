@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { type TokenState, toTsOptions } from './client-options.js';
+import { checkEventCounts, checkEvents, type SnakeEvent, toSnakeEvent } from './events.js';
 import type { MockAdmin } from './mock-admin.js';
 import { checkObservation } from './observe.js';
 import type { CallStep, Expect, Observation, Scenario, Step } from './scenario.js';
@@ -198,6 +199,21 @@ async function invoke(client: ClientUnderTest, s: CallStep): Promise<Record<stri
   }
 }
 
+/** What one scenario run carries from step to step. */
+interface RunState {
+  ctx: RunContext;
+  client: ClientUnderTest;
+  vars: Record<string, unknown>;
+  tokens: TokenState;
+  problems: string[];
+  /** Every event the client emitted, in order, in the scenarios' snake_case terms. */
+  events: SnakeEvent[];
+  /** Request-log sequence number before which requests are ignored (`reset_requests`). */
+  logMark: number;
+  /** Index into `events` where the next `event_counts` step starts counting. */
+  countMark: number;
+}
+
 /**
  * Runs one scenario against the mock server and returns every expectation that did not hold (an
  * empty list means the scenario passed).
@@ -208,60 +224,65 @@ async function invoke(client: ClientUnderTest, s: CallStep): Promise<Record<stri
  */
 export async function runScenario(scenario: Scenario, ctx: RunContext): Promise<string[]> {
   const vars: Record<string, unknown> = { origin: ctx.origin, api: ctx.apiUrl };
-  const problems: string[] = [];
   await ctx.admin.reset();
   if (scenario.server) await ctx.admin.scenario(substitute(scenario.server, vars));
   const tokens: TokenState = { calls: 0 };
   let clientOptions = substitute(scenario.client, vars);
   if (ctx.override) clientOptions = deepMerge(clientOptions, ctx.override);
-  const client = ctx.createClient(toTsOptions(clientOptions, ctx.apiUrl, tokens));
-  let logMark = 0;
-
-  const observe = async (observations: Observation[], label: string) => {
-    const log = (await ctx.admin.requests()).filter((r) => r.seq > logMark);
-    for (const o of observations) {
-      for (const msg of checkObservation(substitute(o, vars), log)) problems.push(`${label}: ${msg}`);
-    }
-  };
-
-  const runCall = async (raw: CallStep, label: string) => {
-    const s = substitute(raw, vars);
-    const started = performance.now();
-    let got: Outcome;
-    try {
-      got = okOutcome(s.call, await invoke(client, s));
-    } catch (e) {
-      got = errorOutcome(e);
-    }
-    const elapsed = Math.round(performance.now() - started);
-    if (s.save_as) vars[s.save_as] = got;
-    problems.push(...checkExpect(`${label} ${s.call}${s.note ? ` (${s.note})` : ''}`, s.expect, got, elapsed));
-  };
-
+  const events: SnakeEvent[] = [];
+  const onEvent = (event: object) => events.push(toSnakeEvent(event));
+  const client = ctx.createClient({ ...toTsOptions(clientOptions, ctx.apiUrl, tokens), onEvent });
+  const state: RunState = { ctx, client, vars, tokens, problems: [], events, logMark: 0, countMark: 0 };
   try {
-    for (const [i, raw] of scenario.steps.entries()) {
-      const step = raw as Step;
-      const label = `step ${i + 1}`;
-      if ('call' in step) await runCall(step, label);
-      else if ('concurrent' in step) {
-        await Promise.all(step.concurrent.map((c, j) => runCall(c, `${label}.${j + 1}`)));
-      } else if ('sleep_ms' in step) await new Promise((r) => setTimeout(r, step.sleep_ms));
-      else if ('reset_requests' in step) {
-        const log = await ctx.admin.requests();
-        logMark = log.reduce((m, r) => Math.max(m, r.seq), logMark);
-      } else if ('set_token' in step) tokens.current = step.set_token;
-      else if ('server' in step) await ctx.admin.scenario(substitute(step.server, vars));
-      else if ('breaker_state' in step) {
-        const b = step.breaker_state;
-        const state = client.breakerState(b.model, b.version ?? undefined);
-        if (state !== b.expect) {
-          problems.push(`${label}: breaker of ${b.model}@${b.version ?? 'unpinned'} expected ${b.expect}, got ${state}`);
-        }
-      } else if ('observe' in step) await observe(step.observe, label);
-    }
-    if (scenario.observe) await observe(scenario.observe, 'observe');
+    for (const [i, step] of scenario.steps.entries()) await runStep(state, step as Step, `step ${i + 1}`);
+    if (scenario.observe) await observe(state, scenario.observe, 'observe');
   } finally {
     await client.close?.();
   }
-  return problems;
+  return state.problems;
+}
+
+async function runStep(state: RunState, step: Step, label: string): Promise<void> {
+  const { ctx, problems } = state;
+  if ('call' in step) await runCall(state, step, label);
+  else if ('concurrent' in step) await Promise.all(step.concurrent.map((c, j) => runCall(state, c, `${label}.${j + 1}`)));
+  else if ('sleep_ms' in step) await new Promise((r) => setTimeout(r, step.sleep_ms));
+  else if ('reset_requests' in step) {
+    const log = await ctx.admin.requests();
+    state.logMark = log.reduce((m, r) => Math.max(m, r.seq), state.logMark);
+  } else if ('set_token' in step) state.tokens.current = step.set_token;
+  else if ('server' in step) await ctx.admin.scenario(substitute(step.server, state.vars));
+  else if ('breaker_state' in step) {
+    const b = step.breaker_state;
+    const got = state.client.breakerState(b.model, b.version ?? undefined);
+    if (got !== b.expect) problems.push(`${label}: breaker of ${b.model}@${b.version ?? 'unpinned'} expected ${b.expect}, got ${got}`);
+  } else if ('observe' in step) await observe(state, step.observe, label);
+  else if ('event_counts' in step) {
+    problems.push(...checkEventCounts(label, step.event_counts, state.events.slice(state.countMark)));
+    state.countMark = state.events.length;
+  }
+}
+
+async function runCall(state: RunState, raw: CallStep, label: string): Promise<void> {
+  const s = substitute(raw, state.vars);
+  const firstEvent = state.events.length;
+  const started = performance.now();
+  let got: Outcome;
+  try {
+    got = okOutcome(s.call, await invoke(state.client, s));
+  } catch (e) {
+    got = errorOutcome(e);
+  }
+  const elapsed = Math.round(performance.now() - started);
+  if (s.save_as) state.vars[s.save_as] = got;
+  const where = `${label} ${s.call}${s.note ? ` (${s.note})` : ''}`;
+  state.problems.push(...checkExpect(where, s.expect, got, elapsed));
+  if (s.expect.events) state.problems.push(...checkEvents(where, s.expect.events, state.events.slice(firstEvent)));
+}
+
+async function observe(state: RunState, observations: Observation[], label: string): Promise<void> {
+  const log = (await state.ctx.admin.requests()).filter((r) => r.seq > state.logMark);
+  for (const o of observations) {
+    for (const msg of checkObservation(substitute(o, state.vars), log)) state.problems.push(`${label}: ${msg}`);
+  }
 }

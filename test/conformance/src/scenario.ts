@@ -28,7 +28,12 @@ export interface Expect {
   accepted?: boolean;
   elapsed_ms_min?: number;
   elapsed_ms_max?: number;
+  /** Exactly the events emitted while the call ran, in order; listed keys only (snake_case). */
+  events?: ExpectedEvent[];
 }
+
+/** One expected event (docs/semantics.md, Events): `type` plus any of its snake_case fields. */
+export type ExpectedEvent = { type: string } & Record<string, unknown>;
 
 /** A call step. */
 export interface CallStep {
@@ -70,7 +75,8 @@ export type Step =
   | { set_token: string; note?: string }
   | { server: unknown; note?: string }
   | { breaker_state: { model: string; version?: string | null; expect: 'closed' | 'open' | 'half-open' }; note?: string }
-  | { observe: Observation[]; note?: string };
+  | { observe: Observation[]; note?: string }
+  | { event_counts: Record<string, number>; note?: string };
 
 /** One scenario file. */
 export interface Scenario {

@@ -93,3 +93,30 @@ export function specialValue(c: { input_json: string; path: (string | number)[];
   target[c.path[c.path.length - 1] as string | number] = special;
   return root;
 }
+
+/** The situation of a `local` case in `failures.json`: an attempt's outcome without an HTTP answer. */
+export type LocalFailure =
+  | 'timeout'
+  | 'connection'
+  | 'aborted'
+  | 'circuit_open'
+  | 'deadline_exceeded'
+  | 'invalid_input'
+  | 'input_too_large';
+
+/** `failures.json` (the failure table of docs/semantics.md). */
+export interface FailureVectors {
+  retry_on_status: number[];
+  cases: ({
+    name: string;
+    expected: {
+      kind: string | null;
+      code: string | null;
+      retryable: boolean;
+      breaker: 'success' | 'failure' | 'ignored';
+      fallback: 'retries_exhausted' | 'circuit_open' | null;
+      retry_after_ms?: number;
+      field_errors?: { field: string; message: string }[];
+    };
+  } & ({ response: { status: number; headers?: Record<string, string>; body?: unknown; raw_body?: string } } | { local: LocalFailure }))[];
+}

@@ -5,9 +5,13 @@ import { createHash, createHmac } from 'node:crypto';
 import { cacheKey, canonicalJson, parseRetryAfter, scopeFor, verifyWebhook } from '@modelwire/client';
 import canonicalize from 'canonicalize';
 import { describe, expect, it } from 'vitest';
+import { ModelwireError } from '../../../packages/client/src/errors/modelwire-error.js';
+import { breakerVerdict, fallbackReason, isRetryable } from '../../../packages/client/src/policies/failure.js';
+import { localOutcome, parsedOutcome } from '../src/failure-outcomes.js';
 import {
   type CacheKeyVectors,
   type CanonicalJsonVectors,
+  type FailureVectors,
   loadVectors,
   type RetryAfterVectors,
   specialValue,
@@ -134,6 +138,27 @@ describe('retry-after.json', () => {
       expect(got).toBe(c.expected.delay_ms);
       // give_up is the caller's decision: the parsed wait is above the cap.
       expect((got as number) > c.cap_ms).toBe(c.expected.give_up === true);
+    });
+  }
+});
+
+describe('failures.json', () => {
+  const v = loadVectors<FailureVectors>('failures.json');
+  const retryOnStatus = new Set(v.retry_on_status);
+  for (const c of v.cases) {
+    it(`failure table: ${c.name}`, async () => {
+      const outcome = 'response' in c ? parsedOutcome(c.response) : await localOutcome(c.local);
+      const e = c.expected;
+      const error = 'error' in outcome && outcome.error instanceof ModelwireError ? outcome.error : undefined;
+      if (e.kind === null) expect('answer' in outcome, 'a success is a parsed answer, not an error').toBe(true);
+      else expect(error, `expected a ${e.kind} error, got ${'error' in outcome ? String(outcome.error) : 'an answer'}`).toBeDefined();
+      expect(error?.kind ?? null).toBe(e.kind);
+      expect(error?.code ?? null).toBe(e.code);
+      expect(isRetryable(error, retryOnStatus)).toBe(e.retryable);
+      expect(breakerVerdict(outcome)).toBe(e.breaker);
+      expect(fallbackReason(error) ?? null).toBe(e.fallback);
+      if (e.retry_after_ms !== undefined) expect(error?.retryAfterMs).toBe(e.retry_after_ms);
+      for (const fieldError of e.field_errors ?? []) expect(error?.errors).toContainEqual(fieldError);
     });
   }
 });

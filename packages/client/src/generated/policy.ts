@@ -13,8 +13,6 @@ export const DEFAULT_POLICY = {
       503,
       504
     ],
-    "retryOnTimeout": true,
-    "retryOnConnectionError": true,
     "backoffInitialMs": 100,
     "backoffMultiplier": 2,
     "backoffMaxMs": 2000,
@@ -28,8 +26,7 @@ export const DEFAULT_POLICY = {
   },
   "breaker": {
     "consecutiveFailures": 5,
-    "resetTimeoutMs": 30000,
-    "halfOpenMaxCalls": 1
+    "resetTimeoutMs": 30000
   },
   "cache": {
     "ttlMs": 30000,
@@ -52,3 +49,9 @@ export const DEFAULT_POLICY = {
 } as const;
 
 export type DefaultPolicy = typeof DEFAULT_POLICY;
+
+/** The model-name pattern (`components.parameters.Model`), checked before anything is sent. */
+export const MODEL_NAME_PATTERN = "^[a-z0-9][a-z0-9._-]{0,63}$";
+
+/** The job states a job never leaves (`JobState`'s `x-final-states`): `waitForJob` stops polling at these. */
+export const FINAL_JOB_STATES = ["succeeded","failed","canceled","expired"] as const;

@@ -11,10 +11,16 @@ export interface FallbackInfo {
   reason: 'circuit_open' | 'retries_exhausted';
 }
 
-/** A parsed success envelope plus what the pipeline learned on the way. */
-export interface Answer {
+/** The HTTP methods the operations use. */
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+
+/**
+ * A parsed success envelope plus what the pipeline learned on the way. `E` is the contract's
+ * response type of the operation (the parser checked `status: success` and `result`).
+ */
+export interface Answer<E = any> {
   /** The parsed envelope; its shape depends on the operation. */
-  envelope: any;
+  envelope: E;
   /** Size of the raw body, used as the cache entry's size. */
   bytes: number;
   /** Version header echoed by the server, when any. */
@@ -28,7 +34,7 @@ export interface Answer {
 /** Everything the stages of one logical call share. Stages copy it (never mutate) to change it. */
 export interface CallContext {
   operation: string;
-  method: 'GET' | 'POST' | 'DELETE';
+  method: HttpMethod;
   /** Path below baseUrl for a given model (the fallback swaps the model). */
   path: (model: string) => string;
   model: string | undefined;
@@ -58,3 +64,13 @@ export interface CallContext {
 
 /** A pipeline stage: does its job around `next` (the rest of the pipeline). */
 export type Stage = (ctx: CallContext, next: (ctx: CallContext) => Promise<Answer>) => Promise<Answer>;
+
+/**
+ * The fields every event of a call carries: the model (null for gateway operations), its pinned
+ * version (or null) and the request id.
+ *
+ * @example ctx.emit({ type: 'cache_miss', ...callFields(ctx) });
+ */
+export function callFields(ctx: CallContext): { model: string | null; version: string | null; requestId: string } {
+  return { model: ctx.model ?? null, version: ctx.version ?? null, requestId: ctx.requestId };
+}

@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.js';
 import { CircuitOpenError } from '../errors/error-classes.js';
 import type { BreakerState } from '../events.js';
-import type { Stage } from '../internal/call-context.js';
+import type { Answer, Stage } from '../internal/call-context.js';
 import { ConsecutiveBreaker } from './consecutive-breaker.js';
 import { breakerVerdict } from './failure.js';
 
@@ -34,7 +34,7 @@ export class BreakerRegistry {
 
 /**
  * Stage 5: fails fast with `CircuitOpenError` while the model's breaker is open, and feeds every
- * attempt's outcome to it (failure predicate in `failure.ts`).
+ * attempt's outcome to it (verdicts in `failure.ts`).
  *
  * @example breakerStage(new BreakerRegistry(policy, clock, onTransition))
  */
@@ -48,13 +48,14 @@ export function breakerStage(registry: BreakerRegistry): Stage {
         { code: 'CIRCUIT_OPEN', requestId: ctx.requestId, traceId: ctx.traceId },
       );
     }
+    let answer: Answer;
     try {
-      const answer = await next(ctx);
-      breaker.onSuccess();
-      return answer;
+      answer = await next(ctx);
     } catch (error) {
-      breaker.onOutcome(breakerVerdict(error));
+      breaker.record(breakerVerdict({ error }));
       throw error;
     }
+    breaker.record(breakerVerdict({ answer }));
+    return answer;
   };
 }

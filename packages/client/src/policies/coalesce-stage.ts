@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { AbortedError, DeadlineExceededError } from '../errors/error-classes.js';
-import type { Answer, CallContext, Stage } from '../internal/call-context.js';
+import { type Answer, type CallContext, callFields, type Stage } from '../internal/call-context.js';
 
 interface Shared {
   promise: Promise<Answer>;
@@ -29,7 +29,7 @@ export function coalesceStage(clock: Clock, clientDeadlineMs: number): Stage {
     const key = ctx.cacheKey;
     let shared = inflight.get(key);
     if (shared) {
-      if (ctx.observed) ctx.emit({ type: 'coalesced', model: ctx.model ?? '', requestId: ctx.requestId });
+      if (ctx.observed) ctx.emit({ type: 'coalesced', ...callFields(ctx) });
     } else {
       const controller = new AbortController();
       const sharedCtx: CallContext = {

@@ -12,11 +12,14 @@ import type { BreakerVerdict } from './failure.js';
  * `setTimeout`s that tests cannot drive. This is the exact state machine the contract specifies,
  * with an injected clock (time is read lazily; no timers).
  *
+ * Transitions are reported when they happen: open → half-open when the trial is admitted (reading
+ * `state` reports nothing), half-open/closed → open and half-open → closed when an outcome is recorded.
+ *
  * @example
  * const breaker = new ConsecutiveBreaker({ consecutiveFailures: 5, resetTimeoutMs: 30_000 }, clock);
  * if (!breaker.tryAcquire()) throw circuitOpen();
- * try { const r = await attempt(); breaker.onSuccess(); return r; }
- * catch (e) { breaker.onOutcome(breakerVerdict(e)); throw e; }
+ * try { const answer = await attempt(); breaker.record(breakerVerdict({ answer })); return answer; }
+ * catch (error) { breaker.record(breakerVerdict({ error })); throw error; }
  */
 export class ConsecutiveBreaker {
   private streak = 0;
@@ -32,10 +35,7 @@ export class ConsecutiveBreaker {
 
   /** The current state (an open breaker whose reset time passed reads as half-open). */
   get state(): BreakerState {
-    if (this.stateValue === 'open' && this.clock.now() - this.openedAt >= this.options.resetTimeoutMs) {
-      this.transition('half-open');
-    }
-    return this.stateValue;
+    return this.resetDue() ? 'half-open' : this.stateValue;
   }
 
   /** Failures in a row so far. */
@@ -45,38 +45,32 @@ export class ConsecutiveBreaker {
 
   /** Asks to make an attempt: true when closed, or when this is the one half-open trial. */
   tryAcquire(): boolean {
-    const state = this.state;
-    if (state === 'closed') return true;
-    if (state === 'half-open' && !this.trialInFlight) {
+    if (this.stateValue === 'closed') return true;
+    if (this.resetDue()) this.transition('half-open');
+    if (this.stateValue === 'half-open' && !this.trialInFlight) {
       this.trialInFlight = true;
       return true;
     }
     return false;
   }
 
-  /** A 2xx answer: closes a half-open breaker and resets the streak. */
-  onSuccess(): void {
-    this.streak = 0;
-    if (this.stateValue === 'half-open') {
-      this.trialInFlight = false;
-      this.transition('closed');
-    }
-  }
-
-  /** A failed or ignored attempt. */
-  onOutcome(verdict: BreakerVerdict): void {
-    if (verdict === 'ignored') {
-      // An ignored trial proves nothing: stay half-open and let the next call try.
-      if (this.stateValue === 'half-open') this.trialInFlight = false;
+  /** Records an attempt's outcome (see `breakerVerdict`). */
+  record(verdict: BreakerVerdict): void {
+    const half = this.stateValue === 'half-open';
+    // An ignored trial proves nothing: stay half-open and let the next call try.
+    if (half) this.trialInFlight = false;
+    if (verdict === 'ignored') return;
+    if (verdict === 'success') {
+      this.streak = 0;
+      if (half) this.transition('closed');
       return;
     }
     this.streak++;
-    if (this.stateValue === 'half-open') {
-      this.trialInFlight = false;
-      this.open();
-    } else if (this.stateValue === 'closed' && this.streak >= this.options.consecutiveFailures) {
-      this.open();
-    }
+    if (half || (this.stateValue === 'closed' && this.streak >= this.options.consecutiveFailures)) this.open();
+  }
+
+  private resetDue(): boolean {
+    return this.stateValue === 'open' && this.clock.now() - this.openedAt >= this.options.resetTimeoutMs;
   }
 
   private open(): void {

@@ -1,18 +1,26 @@
 import { ModelwireError } from '../errors/modelwire-error.js';
+import type { Answer } from '../internal/call-context.js';
 
 // "What counts as a failure" lives here, apart from "what to do about it" (retry, breaker,
-// fallback), so the three policies can never disagree about a kind of error.
+// fallback), so the three policies can never disagree about a kind of error. The table these
+// predicates implement is docs/semantics.md "Failure table", pinned by test/vectors/failures.json.
 
 /** How the breaker treats an attempt's outcome. */
-export type BreakerVerdict = 'failure' | 'ignored';
+export type BreakerVerdict = 'success' | 'failure' | 'ignored';
+
+/** Why a backup model (or a stale cached answer) is used. */
+export type FallbackReason = 'circuit_open' | 'retries_exhausted';
 
 /**
- * Breaker: 5xx, timeouts and connection errors are failures; 4xx (incl. 408/429), the caller's own
- * abort and malformed 2xx bodies are ignored (neither failure nor success).
+ * Breaker: an answer (2xx envelope) is a success; any status ≥ 500, timeouts and connection errors
+ * are failures; every 4xx (incl. 408/429), the caller's abort, malformed 2xx bodies and anything
+ * raised before a request leaves the process are ignored (neither failure nor success).
  *
- * @example breakerVerdict(new UnavailableError('…', { code: 'MODEL_UNAVAILABLE', httpStatus: 503 })); // 'failure'
+ * @example breakerVerdict({ error: new UnavailableError('…', { code: 'MODEL_UNAVAILABLE', httpStatus: 503 }) }); // 'failure'
  */
-export function breakerVerdict(error: unknown): BreakerVerdict {
+export function breakerVerdict(outcome: { answer: Answer } | { error: unknown }): BreakerVerdict {
+  if ('answer' in outcome) return 'success';
+  const { error } = outcome;
   // Anything that is not a typed model answer (a bug, a token provider's own error) says nothing about the model.
   if (!(error instanceof ModelwireError)) return 'ignored';
   if (error.kind === 'Timeout' || error.kind === 'Connection') return 'failure';
@@ -25,7 +33,7 @@ export function breakerVerdict(error: unknown): BreakerVerdict {
  *
  * @example isRetryable(err, new Set([503])); // true for a 503
  */
-export function isRetryable(error: unknown, retryOnStatus: ReadonlySet<number>): boolean {
+export function isRetryable(error: unknown, retryOnStatus: ReadonlySet<number>): error is ModelwireError {
   if (!(error instanceof ModelwireError)) return false;
   if (error.kind === 'Timeout' || error.kind === 'Connection') return true;
   if (error.kind === 'MalformedResponse') return false;
@@ -33,18 +41,14 @@ export function isRetryable(error: unknown, retryOnStatus: ReadonlySet<number>):
 }
 
 /**
- * Fallback (and stale-if-error): the breaker is open, or the model failed in a way a backup could
- * fix (5xx, timeout, connection). Never on 4xx/429, deadline or the caller's abort.
+ * Fallback (and stale-if-error): `circuit_open` when the breaker is open, `retries_exhausted` when
+ * the final error is a breaker failure (5xx, timeout, connection); undefined otherwise (4xx/429,
+ * deadline, the caller's abort…).
  *
- * @example isFallbackEligible(new CircuitOpenError('…', { code: 'CIRCUIT_OPEN' })); // true
+ * @example fallbackReason(new CircuitOpenError('…', { code: 'CIRCUIT_OPEN' })); // 'circuit_open'
  */
-export function isFallbackEligible(error: unknown): error is ModelwireError {
-  if (!(error instanceof ModelwireError)) return false;
-  if (error.kind === 'CircuitOpen') return true;
-  return breakerVerdict(error) === 'failure';
-}
-
-/** Why a fallback happened, as reported in `Prediction.fallback.reason`. */
-export function fallbackReason(error: ModelwireError): 'circuit_open' | 'retries_exhausted' {
-  return error.kind === 'CircuitOpen' ? 'circuit_open' : 'retries_exhausted';
+export function fallbackReason(error: unknown): FallbackReason | undefined {
+  if (!(error instanceof ModelwireError)) return undefined;
+  if (error.kind === 'CircuitOpen') return 'circuit_open';
+  return breakerVerdict({ error }) === 'failure' ? 'retries_exhausted' : undefined;
 }

@@ -1,6 +1,6 @@
 import { ModelwireError } from '../errors/modelwire-error.js';
-import type { Stage } from '../internal/call-context.js';
-import { fallbackReason, isFallbackEligible } from './failure.js';
+import { callFields, type Stage } from '../internal/call-context.js';
+import { fallbackReason } from './failure.js';
 
 /**
  * Stage 3: when the primary model fails in a way a backup could fix (breaker open, or retries ended
@@ -17,9 +17,9 @@ export function fallbackStage(fallbackFor: (model: string) => string | undefined
     } catch (error) {
       const from = ctx.model;
       const to = from === undefined ? undefined : fallbackFor(from);
-      if (!to || to === from || !isFallbackEligible(error)) throw error;
       const reason = fallbackReason(error);
-      ctx.emit({ type: 'fallback', from: from as string, to, reason, requestId: ctx.requestId });
+      if (!(error instanceof ModelwireError) || from === undefined || !to || to === from || reason === undefined) throw error;
+      ctx.emit({ type: 'fallback', ...callFields(ctx), to, reason });
       try {
         const answer = await next({
           ...ctx,
@@ -27,7 +27,7 @@ export function fallbackStage(fallbackFor: (model: string) => string | undefined
           version: undefined,
           idempotencyKey: ctx.idempotencyKey === undefined ? undefined : newId(),
         });
-        return { ...answer, fallback: { from: from as string, to, reason } };
+        return { ...answer, fallback: { from, to, reason } };
       } catch (backupError) {
         // The caller asked for the primary model: its failure is the one to report.
         error.attempts = ctx.counter.attempts;

@@ -2,8 +2,8 @@ import type { Clock } from '../clock.js';
 import { AbortedError, DeadlineExceededError, TimeoutError } from '../errors/error-classes.js';
 import type { Stage } from '../internal/call-context.js';
 
-/** Marks an abort caused by our own timer, so it is told apart from the caller's abort. */
-class AttemptTimedOut extends Error {}
+/** Marks an abort caused by our own timer, so it is told apart from the caller's abort (also in `request_error` events). */
+export class AttemptTimedOut extends Error {}
 
 /**
  * Stage 6: bounds one attempt by `timeoutMs` (or the time left before the deadline, if shorter) and

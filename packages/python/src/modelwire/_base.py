@@ -13,19 +13,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Generic, Literal, TypeVar
 
-from ._core import ClientCore, Fallbacks
+from ._core import ClientCore
 from .auth import Auth
 from .breaker import BreakerState
 from .clock import Clock
 from .events import EventHandler
-from .options import BreakerOptions, CacheOptions, RetryOptions
+from .options import BreakerOptions, CacheOptions, ClientOptions, Fallbacks, RetryOptions
 from .webhook import WebhookVerification, verify_webhook
 
 TransportT = TypeVar("TransportT")
 
 
 class BaseClient(Generic[TransportT]):
-    """The options every client takes (see ``Client``), normalised once into ``ClientCore``.
+    """The options every client takes (see ``Client``), resolved and checked once
+    (``ClientOptions``) for the ``ClientCore`` that runs the calls.
 
     Example: ``Client("http://127.0.0.1:4010/v1", auth="t-alice", cache=False)``
     """
@@ -51,7 +52,7 @@ class BaseClient(Generic[TransportT]):
         transport: TransportT | None = None,
         clock: Clock | None = None,
     ) -> None:
-        self._core = ClientCore(
+        options = ClientOptions.resolve(
             base_url,
             auth=auth,
             fallbacks=fallbacks,
@@ -67,6 +68,7 @@ class BaseClient(Generic[TransportT]):
             max_input_bytes=max_input_bytes,
             headers=headers,
         )
+        self._core = ClientCore(options)
         self._open(transport)
 
     def _open(self, transport: TransportT | None) -> None:
@@ -74,15 +76,15 @@ class BaseClient(Generic[TransportT]):
         raise NotImplementedError
 
     def __repr__(self) -> str:
-        core = self._core
-        return f"{self._NAME}(base_url={core.base_url!r}, auth={core.auth!r})"
+        options = self._core.options
+        return f"{self._NAME}(base_url={options.base_url!r}, auth={options.auth!r})"
 
     def breaker_state(self, model: str, version: str | None = None) -> BreakerState:
         """State of the breaker of ``model`` (at a pinned ``version``): closed, open or half-open.
 
         Example: ``client.breaker_state("fraud-score") == "closed"``
         """
-        return self._core.breaker_state(model, version)
+        return self._core.runtime.breaker_state(model, version)
 
     @staticmethod
     def verify_webhook(

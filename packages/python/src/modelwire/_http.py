@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import httpx
 
+from .effects import HttpAnswer, Send
 from .errors import ConnectionError, ModelwireError, TimeoutError
-from .pipeline import HttpAnswer, Send
 
 
 def build_request(http: httpx.Client | httpx.AsyncClient, effect: Send) -> httpx.Request:

@@ -1,11 +1,11 @@
-"""Polling a job until it reaches a final state: the delays and the deadline, shared by
-``Client.wait_for_job`` and ``AsyncClient.wait_for_job`` (which only differ in how they sleep).
+"""Polling a job until it reaches a final state: the delays and the deadline, used by
+``ClientCore.wait_for_job`` (a generator of effects, as every call).
 
 Private. Example::
 
     poll = JobPoll(clock, job_id, timeout_ms=60_000, poll_initial_ms=None, poll_max_ms=None)
-    while not poll.finished(job := client.get_job(model, job_id)):
-        clock.sleep(poll.next_delay())
+    while not poll.finished(job := (yield from core.job("GET", model, job_id))):
+        yield Sleep(poll.next_delay())
 """
 
 from __future__ import annotations
@@ -13,10 +13,7 @@ from __future__ import annotations
 from .clock import Clock
 from .errors import DeadlineExceededError
 from .generated.models import Job
-from .generated.policy import DEFAULT_POLICY
-
-#: Job states after which nothing changes any more.
-FINAL_JOB_STATES = frozenset({"succeeded", "failed", "canceled", "expired"})
+from .generated.policy import DEFAULT_POLICY, FINAL_JOB_STATES
 
 
 class JobPoll:

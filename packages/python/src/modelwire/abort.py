@@ -9,8 +9,15 @@ Example::
 
 from __future__ import annotations
 
+import asyncio
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from .errors import AbortedError
+
+T = TypeVar("T")
 
 
 class AbortSignal:
@@ -60,3 +67,81 @@ class AbortSignal:
                 return remove
         callback()
         return lambda: None
+
+
+def aborted_error() -> AbortedError:
+    """The error of a call its caller aborted (or, for ``AsyncClient``, cancelled).
+
+    Example: ``raise aborted_error()``
+    """
+    return AbortedError("the call was aborted by its signal")
+
+
+class AbortableRunner:
+    """Runs a blocking function on a worker thread so that the calling thread can stop waiting
+    for it when ``signal`` is aborted (the function itself finishes in the background).
+
+    Example: ``AbortableRunner().run(lambda: http.send(request), signal)``
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
+
+    def run(self, fn: Callable[[], T], signal: AbortSignal) -> T:
+        """``fn()``'s result, or ``AbortedError`` as soon as ``signal`` is aborted."""
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(thread_name_prefix="modelwire-io")
+            future = self._pool.submit(fn)
+        done = threading.Event()
+        future.add_done_callback(lambda _f: done.set())
+        remove = signal.add_callback(done.set)
+        try:
+            done.wait()
+        finally:
+            remove()
+        if future.done():
+            return future.result()
+        raise aborted_error()
+
+    def close(self) -> None:
+        """Stop the worker threads (running functions finish first)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False)
+
+
+async def until_aborted(awaitable: Awaitable[T], signal: AbortSignal | None) -> T:
+    """Await ``awaitable``; cancel it and raise ``AbortedError`` when ``signal`` is aborted first.
+
+    Example: ``await until_aborted(http.send(request), signal)``
+    """
+    if signal is None:
+        return await awaitable
+    loop = asyncio.get_running_loop()
+    task = asyncio.ensure_future(awaitable)
+    aborted: asyncio.Future[None] = loop.create_future()
+
+    def mark_aborted() -> None:
+        if not aborted.done():
+            aborted.set_result(None)
+
+    def on_abort() -> None:
+        loop.call_soon_threadsafe(mark_aborted)
+
+    remove = signal.add_callback(on_abort)
+    waiting: set[asyncio.Future[Any]] = {task, aborted}
+    try:
+        await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
+    finally:
+        remove()
+        aborted.cancel()
+    if task.done():
+        return task.result()
+    task.cancel()
+    raise aborted_error()

@@ -1,8 +1,8 @@
 """``AsyncClient``: the asyncio twin of ``Client`` (same options, same behaviour).
 
-Only the ``async`` I/O lives here: what does not depend on sync vs async is in ``_core.py``
-(options, operations, the predict plan), ``_base.py`` (constructor), ``_http.py`` (httpx requests
-and errors) and ``_jobs.py`` (job polling).
+Only the ``async`` I/O loop lives here: every call is a generator of effects built by
+``_core.py`` on the composed stages (``pipeline.py``); this class performs the effects with
+``await`` (tasks for coalescing; cancellation counts as the caller's abort).
 
 Example::
 
@@ -16,23 +16,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Generator, Mapping
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, TypeVar, overload
 
 import httpx
 
 from ._base import BaseClient
-from ._core import NO_ARGS, CallArgs, aborted_error
+from ._core import Call, CallArgs
 from ._http import answer_of, build_request, transport_error
-from ._jobs import JobPoll
-from .abort import AbortSignal
+from .abort import AbortSignal, aborted_error, until_aborted
 from .auth import AsyncTokenSource
 from .coalesce import AsyncCoalescer
+from .effects import Drive, Effect, HttpAnswer, RefreshToken, Send, Share, Sleep
 from .errors import ModelwireError
 from .generated.models import Health, Job, ModelHealth, ModelInfo, ModelSummary
-from .generated.policy import DEFAULT_POLICY
-from .pipeline import CallContext, CallOutcome, Effect, Operation, RefreshToken, Send, run_call
 from .result import Prediction
 
 T = TypeVar("T")
@@ -50,18 +48,6 @@ class AsyncClient(BaseClient[httpx.AsyncBaseTransport]):
     """
 
     _NAME = "AsyncClient"
-    _http: httpx.AsyncClient
-    _tokens: AsyncTokenSource
-    _coalescer: AsyncCoalescer
-
-    def _open(self, transport: httpx.AsyncBaseTransport | None) -> None:
-        core = self._core
-        # The client owns retries: httpx's transport retries stay at 0 so layers never multiply.
-        self._http = httpx.AsyncClient(transport=transport, timeout=core.timeout_s)
-        skew_s = DEFAULT_POLICY.token_refresh_skew_ms / 1000
-        self._tokens = AsyncTokenSource(core.auth, self._http, core.clock, skew_s)
-        core.settings.refreshable_auth = self._tokens.refreshable
-        self._coalescer = AsyncCoalescer()
 
     # ------------------------------------------------------------------------------ lifecycle
     async def aclose(self) -> None:
@@ -82,58 +68,60 @@ class AsyncClient(BaseClient[httpx.AsyncBaseTransport]):
     ) -> None:
         await self.aclose()
 
-    # -------------------------------------------------------------------------------- driver
-    async def _drive(
-        self,
-        gen: Generator[Effect, Any, CallOutcome[T]],
-        ctx: CallContext,
-    ) -> CallOutcome[T]:
-        """Perform the effects of the pipeline generator with ``await`` (cancellation-safe)."""
-        value: Any = None
-        try:
-            while True:
-                effect = gen.send(value)
-                if isinstance(effect, Send):
-                    try:
-                        value = answer_of(await self._http.send(build_request(self._http, effect)))
-                    except httpx.HTTPError as err:
-                        value = transport_error(err, effect.timeout_s)
-                    except asyncio.CancelledError:
-                        # Every caller left mid-attempt: let the breaker record "ignored".
-                        with contextlib.suppress(BaseException):
-                            gen.send(aborted_error(ctx))
-                        raise
-                elif isinstance(effect, RefreshToken):
-                    value = await self._tokens.token(force=True, stale=effect.stale)
-                else:
-                    await self._core.clock.asleep(effect.seconds)
-                    value = None
-        except StopIteration as stop:
-            outcome: CallOutcome[T] = stop.value
-            return outcome
-        finally:
-            gen.close()
-
-    async def _call(
-        self,
-        op: Operation[T],
-        args: CallArgs = NO_ARGS,
-        *,
-        signal: AbortSignal | None = None,
-        token: str | None = None,
-        fetch_token: bool = True,
-    ) -> CallOutcome[T]:
-        if fetch_token:
-            token = await self._tokens.token()
-        ctx = self._core.context(args, token)
-        if signal is None:
-            return await self._drive(run_call(ctx, op), ctx)
-        return await self._coalescer.run(
-            None,
-            lambda: self._drive(run_call(ctx, op), ctx),
-            signal=signal,
-            wait_s=self._core.wait_left_s(ctx),
+    def _open(self, transport: httpx.AsyncBaseTransport | None) -> None:
+        # The client owns retries: httpx's transport retries stay at 0 so layers never multiply.
+        self._http = httpx.AsyncClient(transport=transport, timeout=self._core.options.timeout_s)
+        self._tokens = AsyncTokenSource(
+            self._core.options.auth, self._http, self._core.options.clock
         )
+        self._coalescer = AsyncCoalescer()
+
+    # -------------------------------------------------------------------------------- driver
+    async def _run(self, call: Call[T], signal: AbortSignal | None = None) -> T:
+        """Perform the call's effects with ``await`` until it returns. A cancelled task is the
+        caller's abort: the call sees ``AbortedError`` (events, breaker) before it propagates."""
+        drive = Drive(call)
+        try:
+            while (effect := drive.next()) is not None:
+                try:
+                    result = await self._perform(effect, signal)
+                except asyncio.CancelledError:
+                    drive.resume(aborted_error())
+                    with contextlib.suppress(BaseException):
+                        drive.next()
+                    raise
+                drive.resume(result)
+            return drive.result
+        finally:
+            drive.close()
+
+    async def _perform(self, effect: Effect, signal: AbortSignal | None) -> Any:
+        """One effect's result, or its typed error (returned, for the call to receive)."""
+        try:
+            if signal is not None and signal.aborted:
+                raise aborted_error()
+            if isinstance(effect, Share):
+                return await self._coalescer.run(
+                    effect.key,
+                    lambda: self._run(effect.start()),
+                    signal=signal,
+                    wait_s=effect.wait_s,
+                    on_join=effect.on_join,
+                )
+            if isinstance(effect, Send):
+                return await until_aborted(self._send(effect), signal)
+            if isinstance(effect, Sleep):
+                return await until_aborted(self._core.runtime.clock.asleep(effect.seconds), signal)
+            refresh = isinstance(effect, RefreshToken)
+            return await self._tokens.token(force=refresh, stale=getattr(effect, "stale", None))
+        except ModelwireError as err:
+            return err
+
+    async def _send(self, effect: Send) -> HttpAnswer:
+        try:
+            return answer_of(await self._http.send(build_request(self._http, effect)))
+        except httpx.HTTPError as err:
+            raise transport_error(err, effect.timeout_s) from None
 
     # ------------------------------------------------------------------------------- predict
     async def predict(
@@ -160,32 +148,9 @@ class AsyncClient(BaseClient[httpx.AsyncBaseTransport]):
 
             p = await client.predict("fraud-score", {"amount": 129.5}, version="2")
         """
-        core = self._core
-        if signal is not None and signal.aborted:
-            raise aborted_error()
-        # A provider's scope (part of the cache key) depends on the token it returns.
-        token = await self._tokens.token() if core.provider_auth else None
         args = CallArgs(request_id, traceparent, timeout_ms, deadline_ms)
-        plan = core.plan_predict(model, data, version, meta, cache, token, args, min_confidence)
-        if isinstance(plan, Prediction):
-            return plan  # a cache hit
-
-        async def shared_call() -> Prediction:
-            try:
-                outcome = await self._call(
-                    plan.op, plan.args, token=token, fetch_token=not core.provider_auth
-                )
-            except ModelwireError as err:
-                return core.stale_or_raise(plan, err)
-            return core.settle(plan, outcome)
-
-        if plan.share_key is None and signal is None:
-            # Nothing to share and nothing to race: run in the caller's task (no extra task).
-            return core.finish(await shared_call(), plan.min_confidence)
-        result = await self._coalescer.run(
-            plan.share_key, shared_call, signal=signal, wait_s=core.wait_s(deadline_ms)
-        )
-        return core.finish(result, plan.min_confidence)
+        call = self._core.predict(model, data, version, meta, cache, args, min_confidence)
+        return await self._run(call, signal)
 
     # ---------------------------------------------------------------------------------- jobs
     async def submit_job(
@@ -204,18 +169,16 @@ class AsyncClient(BaseClient[httpx.AsyncBaseTransport]):
 
         Example: ``job = await client.submit_job("fraud-score", {"amount": 1})``
         """
-        token = await self._tokens.token()
         args = CallArgs(request_id, traceparent)
-        op, args = self._core.submit_job_call(model, data, version, token, meta, callback_url, args)
-        outcome = await self._call(op, args, signal=signal, token=token, fetch_token=False)
-        return outcome.value
+        call = self._core.submit_job(model, data, version, meta, callback_url, args)
+        return await self._run(call, signal)
 
     async def get_job(self, model: str, job_id: str, *, signal: AbortSignal | None = None) -> Job:
         """Read a job's state.
 
         Example: ``(await client.get_job("fraud-score", job.job_id)).state``
         """
-        return (await self._call(self._core.job_op("GET", model, job_id), signal=signal)).value
+        return await self._run(self._core.job("GET", model, job_id), signal)
 
     async def cancel_job(
         self, model: str, job_id: str, *, signal: AbortSignal | None = None
@@ -224,7 +187,7 @@ class AsyncClient(BaseClient[httpx.AsyncBaseTransport]):
 
         Example: ``(await client.cancel_job("fraud-score", job.job_id)).state``
         """
-        return (await self._call(self._core.job_op("DELETE", model, job_id), signal=signal)).value
+        return await self._run(self._core.job("DELETE", model, job_id), signal)
 
     async def wait_for_job(
         self,
@@ -240,14 +203,8 @@ class AsyncClient(BaseClient[httpx.AsyncBaseTransport]):
 
         Example: ``job = await client.wait_for_job("fraud-score", job.job_id, timeout_ms=60_000)``
         """
-        poll = JobPoll(self._core.clock, job_id, timeout_ms, poll_initial_ms, poll_max_ms)
-        while True:
-            job = await self.get_job(model, job_id, signal=signal)
-            if poll.finished(job):
-                return job
-            if signal is not None and signal.aborted:
-                raise aborted_error()
-            await self._core.clock.asleep(poll.next_delay())
+        call = self._core.wait_for_job(model, job_id, timeout_ms, poll_initial_ms, poll_max_ms)
+        return await self._run(call, signal)
 
     # ----------------------------------------------------------------------- other operations
     async def feedback(
@@ -265,21 +222,21 @@ class AsyncClient(BaseClient[httpx.AsyncBaseTransport]):
         Example: ``(await client.feedback("fraud-score", p.request_id, label="fraud")).accepted``
         """
         fields = {"label": label, "outcome": outcome, "score": score, "comment": comment}
-        return (await self._call(self._core.feedback_op(model, request_id, fields))).value
+        return await self._run(self._core.feedback(model, request_id, fields))
 
     async def model_info(self, model: str) -> ModelInfo:
         """Versions, traffic split, schemas and thresholds of a model (remembers the threshold).
 
         Example: ``(await client.model_info("fraud-score")).thresholds.min_confidence``
         """
-        return (await self._call(self._core.model_info_op(model))).value
+        return await self._run(self._core.model_info(model))
 
     async def list_models(self) -> list[ModelSummary]:
         """The models visible to the caller.
 
         Example: ``[m.name for m in await client.list_models()]``
         """
-        return (await self._call(self._core.list_models_op())).value
+        return await self._run(self._core.list_models())
 
     @overload
     async def health(self, model: None = None) -> Health: ...
@@ -290,7 +247,4 @@ class AsyncClient(BaseClient[httpx.AsyncBaseTransport]):
 
         Example: ``(await client.health()).state == "ok"``
         """
-        if model is None:
-            op = self._core.gateway_health_op("ready")
-            return (await self._call(op, fetch_token=False)).value
-        return (await self._call(self._core.model_health_op(model))).value
+        return await self._run(self._core.health(model))

@@ -26,6 +26,7 @@ import httpx
 from .cache_key import ANONYMOUS_SCOPE, oidc_scope, token_scope
 from .clock import Clock
 from .errors import AuthError, ConnectionError, InvalidInputError, ModelwireError, TimeoutError
+from .generated.policy import DEFAULT_POLICY
 from .redact import redact_secret
 
 
@@ -161,24 +162,13 @@ class _TokenSource(Generic[HttpT]):
         auth: StaticToken | TokenProvider | OIDCClientCredentials | None,
         http: HttpT,
         clock: Clock,
-        skew_s: float,
+        skew_s: float = DEFAULT_POLICY.token_refresh_skew_ms / 1000,
     ) -> None:
         self.auth = auth
         self._http: HttpT = http
         self._clock = clock
         self._skew_s = skew_s
         self._cached: _CachedToken | None = None
-
-    @property
-    def refreshable(self) -> bool:
-        """Whether a 401 may be fixed by fetching a fresh token."""
-        return isinstance(self.auth, (TokenProvider, OIDCClientCredentials))
-
-    def needs_request(self) -> bool:
-        """Whether ``token()`` would now ask the OIDC token endpoint (no reusable token)."""
-        return isinstance(self.auth, OIDCClientCredentials) and isinstance(
-            self._known(False), OIDCClientCredentials
-        )
 
     def _known(self, force: bool) -> str | OIDCClientCredentials | None:
         """The token when no request is needed (None: anonymous), else the OIDC credentials to
@@ -219,7 +209,7 @@ class SyncTokenSource(_TokenSource[httpx.Client]):
         auth: StaticToken | TokenProvider | OIDCClientCredentials | None,
         http: httpx.Client,
         clock: Clock,
-        skew_s: float,
+        skew_s: float = DEFAULT_POLICY.token_refresh_skew_ms / 1000,
     ) -> None:
         super().__init__(auth, http, clock, skew_s)
         self._refresh_lock = threading.Lock()

@@ -38,12 +38,10 @@ class Breaker:
         consecutive_failures: int,
         reset_timeout_s: float,
         clock: Clock,
-        half_open_max_calls: int = 1,
         on_transition: Callable[[BreakerState], None] | None = None,
     ) -> None:
         self._threshold = consecutive_failures
         self._reset_timeout_s = reset_timeout_s
-        self._half_open_max = half_open_max_calls
         self._clock = clock
         self._on_transition = on_transition
         self._lock = threading.Lock()
@@ -78,7 +76,8 @@ class Breaker:
                 self._state = "half-open"
                 self._trials = 0
                 transition = "half-open"
-            if self._trials >= self._half_open_max:
+            # Half-open admits exactly one trial (docs/semantics.md; not configurable).
+            if self._trials >= 1:
                 raise self._open_error()
             self._trials += 1
         if transition is not None:

@@ -1,8 +1,8 @@
 """``Client``: the blocking twin of ``AsyncClient`` (same options, same behaviour).
 
-Only the blocking I/O lives here: what does not depend on sync vs async is in ``_core.py`` (options,
-operations, the predict plan), ``_base.py`` (constructor), ``_http.py`` (httpx requests and errors)
-and ``_jobs.py`` (job polling).
+Only the blocking I/O loop lives here: every call is a generator of effects built by
+``_core.py`` on the composed stages (``pipeline.py``); this class performs the effects with
+blocking httpx, threads for coalescing and abortable waits.
 
 Example::
 
@@ -16,24 +16,22 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, TypeVar, overload
 
 import httpx
 
 from ._base import BaseClient
-from ._core import NO_ARGS, CallArgs, aborted_error
+from ._core import Call, CallArgs
 from ._http import answer_of, build_request, transport_error
-from ._jobs import JobPoll
-from .abort import AbortSignal
+from .abort import AbortableRunner, AbortSignal, aborted_error
 from .auth import SyncTokenSource
 from .clock import SYSTEM_CLOCK
 from .coalesce import SyncCoalescer, at_io
+from .effects import Drive, Effect, HttpAnswer, RefreshToken, Send, Share, Sleep
 from .errors import ModelwireError
 from .generated.models import Health, Job, ModelHealth, ModelInfo, ModelSummary
-from .generated.policy import DEFAULT_POLICY
-from .pipeline import CallContext, CallOutcome, Effect, Operation, RefreshToken, Send, run_call
 from .result import Prediction
 
 __all__ = ["Client", "transport_error"]
@@ -58,18 +56,6 @@ class Client(BaseClient[httpx.BaseTransport]):
     """
 
     _NAME = "Client"
-    _http: httpx.Client
-    _tokens: SyncTokenSource
-    _coalescer: SyncCoalescer
-
-    def _open(self, transport: httpx.BaseTransport | None) -> None:
-        core = self._core
-        # The client owns retries: httpx's transport retries stay at 0 so layers never multiply.
-        self._http = httpx.Client(transport=transport, timeout=core.timeout_s)
-        skew_s = DEFAULT_POLICY.token_refresh_skew_ms / 1000
-        self._tokens = SyncTokenSource(core.auth, self._http, core.clock, skew_s)
-        core.settings.refreshable_auth = self._tokens.refreshable
-        self._coalescer = SyncCoalescer()
 
     # ------------------------------------------------------------------------------ lifecycle
     def close(self) -> None:
@@ -78,6 +64,7 @@ class Client(BaseClient[httpx.BaseTransport]):
         Example: ``client.close()``
         """
         self._coalescer.close()
+        self._abortable.close()
         self._http.close()
 
     def __enter__(self) -> Client:
@@ -91,64 +78,65 @@ class Client(BaseClient[httpx.BaseTransport]):
     ) -> None:
         self.close()
 
+    def _open(self, transport: httpx.BaseTransport | None) -> None:
+        # The client owns retries: httpx's transport retries stay at 0 so layers never multiply.
+        self._http = httpx.Client(transport=transport, timeout=self._core.options.timeout_s)
+        self._tokens = SyncTokenSource(
+            self._core.options.auth, self._http, self._core.options.clock
+        )
+        self._coalescer = SyncCoalescer()
+        self._abortable = AbortableRunner()
+
     # -------------------------------------------------------------------------------- driver
-    def _sleep(self, seconds: float, signal: AbortSignal | None, ctx: CallContext | None) -> None:
-        """Sleep, waking up at once (``AbortedError``) when ``signal`` is aborted."""
-        clock = self._core.clock
+    def _run(self, call: Call[T], signal: AbortSignal | None = None) -> T:
+        """Perform the call's effects with blocking I/O until it returns."""
+        drive = Drive(call)
+        try:
+            while (effect := drive.next()) is not None:
+                drive.resume(self._perform(effect, signal))
+            return drive.result
+        finally:
+            drive.close()
+
+    def _perform(self, effect: Effect, signal: AbortSignal | None) -> Any:
+        """One effect's result, or its typed error (returned, for the call to receive)."""
+        try:
+            if signal is not None and signal.aborted:
+                raise aborted_error()
+            if isinstance(effect, Share):
+                return self._coalescer.run(
+                    effect.key,
+                    lambda shared_signal: self._run(effect.start(), shared_signal),
+                    signal=signal,
+                    wait_s=effect.wait_s,
+                    on_join=effect.on_join,
+                )
+            at_io(signal)  # a shared call's worker reached blocking I/O
+            if isinstance(effect, Send):
+                if signal is None:
+                    return self._send(effect)
+                return self._abortable.run(lambda: self._send(effect), signal)
+            if isinstance(effect, Sleep):
+                return self._sleep(effect.seconds, signal)
+            refresh = isinstance(effect, RefreshToken)
+            return self._tokens.token(force=refresh, stale=getattr(effect, "stale", None))
+        except ModelwireError as err:
+            return err
+
+    def _send(self, effect: Send) -> HttpAnswer:
+        try:
+            return answer_of(self._http.send(build_request(self._http, effect)))
+        except httpx.HTTPError as err:
+            raise transport_error(err, effect.timeout_s) from None
+
+    def _sleep(self, seconds: float, signal: AbortSignal | None) -> None:
+        clock = self._core.runtime.clock
         # An injected clock owns time: only the real clock can be woken up by the signal.
         if signal is not None and clock is SYSTEM_CLOCK:
             if signal.wait(seconds):
-                raise aborted_error(ctx)
+                raise aborted_error()
         else:
             clock.sleep(seconds)
-
-    def _drive(
-        self,
-        gen: Generator[Effect, Any, CallOutcome[T]],
-        ctx: CallContext,
-        signal: AbortSignal | None,
-    ) -> CallOutcome[T]:
-        """Perform the effects of the pipeline generator with blocking I/O."""
-        value: Any = None
-        try:
-            while True:
-                effect = gen.send(value)
-                if signal is not None and signal.aborted:
-                    raise aborted_error(ctx)
-                at_io(signal)
-                if isinstance(effect, Send):
-                    try:
-                        value = answer_of(self._http.send(build_request(self._http, effect)))
-                    except httpx.HTTPError as err:
-                        value = transport_error(err, effect.timeout_s)
-                    if signal is not None and signal.aborted:
-                        value = aborted_error(ctx)  # every caller left during the attempt
-                elif isinstance(effect, RefreshToken):
-                    value = self._tokens.token(force=True, stale=effect.stale)
-                else:
-                    self._sleep(effect.seconds, signal, ctx)
-                    value = None
-        except StopIteration as stop:
-            outcome: CallOutcome[T] = stop.value
-            return outcome
-        finally:
-            gen.close()
-
-    def _call(
-        self,
-        op: Operation[T],
-        args: CallArgs = NO_ARGS,
-        *,
-        signal: AbortSignal | None = None,
-        token: str | None = None,
-        fetch_token: bool = True,
-    ) -> CallOutcome[T]:
-        if fetch_token:
-            if self._tokens.needs_request():
-                at_io(signal)  # the token request is this call's first I/O
-            token = self._tokens.token()
-        ctx = self._core.context(args, token)
-        return self._drive(run_call(ctx, op), ctx, signal)
 
     # ------------------------------------------------------------------------------- predict
     def predict(
@@ -176,33 +164,9 @@ class Client(BaseClient[httpx.BaseTransport]):
             p = client.predict("fraud-score", {"amount": 129.5}, version="2")
             p.result["score"], p.model.version, p.fallback
         """
-        core = self._core
-        if signal is not None and signal.aborted:
-            raise aborted_error()
-        # A provider's scope (part of the cache key) depends on the token it returns.
-        token = self._tokens.token() if core.provider_auth else None
         args = CallArgs(request_id, traceparent, timeout_ms, deadline_ms)
-        plan = core.plan_predict(model, data, version, meta, cache, token, args, min_confidence)
-        if isinstance(plan, Prediction):
-            return plan  # a cache hit
-
-        def shared_call(shared_signal: AbortSignal | None) -> Prediction:
-            try:
-                outcome = self._call(
-                    plan.op,
-                    plan.args,
-                    signal=shared_signal,
-                    token=token,
-                    fetch_token=not core.provider_auth,
-                )
-            except ModelwireError as err:
-                return core.stale_or_raise(plan, err)
-            return core.settle(plan, outcome)
-
-        result = self._coalescer.run(
-            plan.share_key, shared_call, signal=signal, wait_s=core.wait_s(deadline_ms)
-        )
-        return core.finish(result, plan.min_confidence)
+        call = self._core.predict(model, data, version, meta, cache, args, min_confidence)
+        return self._run(call, signal)
 
     # ---------------------------------------------------------------------------------- jobs
     def submit_job(
@@ -221,24 +185,24 @@ class Client(BaseClient[httpx.BaseTransport]):
 
         Example: ``job = client.submit_job("fraud-score", {"amount": 1}, callback_url=url)``
         """
-        token = self._tokens.token()
         args = CallArgs(request_id, traceparent)
-        op, args = self._core.submit_job_call(model, data, version, token, meta, callback_url, args)
-        return self._call(op, args, signal=signal, token=token, fetch_token=False).value
+        return self._run(
+            self._core.submit_job(model, data, version, meta, callback_url, args), signal
+        )
 
     def get_job(self, model: str, job_id: str, *, signal: AbortSignal | None = None) -> Job:
         """Read a job's state.
 
         Example: ``client.get_job("fraud-score", job.job_id).state``
         """
-        return self._call(self._core.job_op("GET", model, job_id), signal=signal).value
+        return self._run(self._core.job("GET", model, job_id), signal)
 
     def cancel_job(self, model: str, job_id: str, *, signal: AbortSignal | None = None) -> Job:
         """Cancel a job (``ConflictError`` when it already finished).
 
         Example: ``client.cancel_job("fraud-score", job.job_id).state == "canceled"``
         """
-        return self._call(self._core.job_op("DELETE", model, job_id), signal=signal).value
+        return self._run(self._core.job("DELETE", model, job_id), signal)
 
     def wait_for_job(
         self,
@@ -256,12 +220,8 @@ class Client(BaseClient[httpx.BaseTransport]):
 
         Example: ``client.wait_for_job("fraud-score", job.job_id, timeout_ms=60_000).result``
         """
-        poll = JobPoll(self._core.clock, job_id, timeout_ms, poll_initial_ms, poll_max_ms)
-        while True:
-            job = self.get_job(model, job_id, signal=signal)
-            if poll.finished(job):
-                return job
-            self._sleep(poll.next_delay(), signal, None)
+        call = self._core.wait_for_job(model, job_id, timeout_ms, poll_initial_ms, poll_max_ms)
+        return self._run(call, signal)
 
     # ----------------------------------------------------------------------- other operations
     def feedback(
@@ -279,21 +239,21 @@ class Client(BaseClient[httpx.BaseTransport]):
         Example: ``client.feedback("fraud-score", p.request_id, label="fraud").accepted``
         """
         fields = {"label": label, "outcome": outcome, "score": score, "comment": comment}
-        return self._call(self._core.feedback_op(model, request_id, fields)).value
+        return self._run(self._core.feedback(model, request_id, fields))
 
     def model_info(self, model: str) -> ModelInfo:
         """Versions, traffic split, schemas and thresholds of a model (remembers the threshold).
 
         Example: ``client.model_info("fraud-score").thresholds.min_confidence``
         """
-        return self._call(self._core.model_info_op(model)).value
+        return self._run(self._core.model_info(model))
 
     def list_models(self) -> list[ModelSummary]:
         """The models visible to the caller.
 
         Example: ``[m.name for m in client.list_models()]``
         """
-        return self._call(self._core.list_models_op()).value
+        return self._run(self._core.list_models())
 
     @overload
     def health(self, model: None = None) -> Health: ...
@@ -304,6 +264,4 @@ class Client(BaseClient[httpx.BaseTransport]):
 
         Example: ``client.health().state == "ok"``; ``client.health("fraud-score").state``
         """
-        if model is None:
-            return self._call(self._core.gateway_health_op("ready"), fetch_token=False).value
-        return self._call(self._core.model_health_op(model)).value
+        return self._run(self._core.health(model))

@@ -19,14 +19,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from .abort import AbortSignal
-from .errors import AbortedError, DeadlineExceededError
+from .abort import AbortSignal, aborted_error, until_aborted
+from .errors import DeadlineExceededError
 
 T = TypeVar("T")
-
-
-def _aborted() -> AbortedError:
-    return AbortedError("the call was aborted by its signal")
 
 
 def _deadline() -> DeadlineExceededError:
@@ -107,8 +103,10 @@ class SyncCoalescer:
         *,
         signal: AbortSignal | None,
         wait_s: float,
+        on_join: Callable[[], None] = lambda: None,
     ) -> T:
-        """Run ``call`` (or join the identical one in flight under ``key``; None = never share)."""
+        """Run ``call`` (or join the identical one in flight under ``key``, calling ``on_join``;
+        None = never share)."""
         flight: _SyncFlight[T]
         leader = True
         with self._lock:
@@ -121,7 +119,9 @@ class SyncCoalescer:
                 flight = _SyncFlight()
                 if key is not None:
                     self._flights[key] = flight
-        if leader:
+        if not leader:
+            on_join()
+        else:
             if signal is None:
                 # Nobody can make this caller leave early: run inline (no thread hand-off).
                 return self._run_leader(key, flight, call)
@@ -177,7 +177,7 @@ class SyncCoalescer:
             # breaker ignores), as a task's cancellation takes effect at its first await.
             flight.signal.wait_for_io()
             flight.signal.abort()
-        raise _aborted() if signal is not None and signal.aborted else _deadline()
+        raise aborted_error() if signal is not None and signal.aborted else _deadline()
 
 
 @dataclass
@@ -203,10 +203,14 @@ class AsyncCoalescer:
         *,
         signal: AbortSignal | None,
         wait_s: float,
+        on_join: Callable[[], None] = lambda: None,
     ) -> T:
-        """Run ``make()`` as a task (or join the identical one in flight under ``key``)."""
+        """Run ``make()`` as a task (or join the identical one in flight under ``key``, calling
+        ``on_join``)."""
         flight: _AsyncFlight[T] | None = self._flights.get(key) if key is not None else None
-        if flight is None or flight.task.done():
+        if flight is not None and not flight.task.done():
+            on_join()
+        else:
             new_flight: _AsyncFlight[T] = _AsyncFlight(
                 asyncio.get_running_loop().create_task(make())
             )
@@ -231,33 +235,10 @@ class AsyncCoalescer:
 
     @staticmethod
     async def _wait(task: asyncio.Task[T], signal: AbortSignal | None, wait_s: float) -> T:
-        if signal is None:
-            try:
-                # wait_for cancels only the shield on timeout, never the shared task.
-                return await asyncio.wait_for(asyncio.shield(task), wait_s)
-            except asyncio.TimeoutError as err:
-                if task.done():
-                    return task.result()
-                raise _deadline() from err
-        loop = asyncio.get_running_loop()
-        aborted: asyncio.Future[None] = loop.create_future()
-
-        def mark_aborted() -> None:
-            if not aborted.done():
-                aborted.set_result(None)
-
-        def on_abort() -> None:
-            loop.call_soon_threadsafe(mark_aborted)
-
-        remove = signal.add_callback(on_abort)
         try:
-            waiting: set[asyncio.Future[Any]] = {task, aborted}
-            done, _ = await asyncio.wait(
-                waiting, timeout=wait_s, return_when=asyncio.FIRST_COMPLETED
-            )
-        finally:
-            remove()
-            aborted.cancel()
-        if task in done:
-            return task.result()
-        raise _aborted() if signal.aborted else _deadline()
+            # wait_for cancels only the shield on timeout or abort, never the shared task.
+            return await until_aborted(asyncio.wait_for(asyncio.shield(task), wait_s), signal)
+        except asyncio.TimeoutError as err:
+            if task.done():
+                return task.result()
+            raise _deadline() from err

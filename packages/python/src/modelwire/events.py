@@ -16,16 +16,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+#: The 12 event types of docs/semantics.md ("Events"), in no particular order.
 EventType = Literal[
-    "request",
-    "response",
-    "retry",
     "cache_hit",
     "cache_miss",
+    "coalesced",
+    "request",
+    "response",
+    "request_error",
     "breaker_open",
     "breaker_half_open",
     "breaker_close",
+    "retry",
     "fallback",
+    "cache_stale",
 ]
 
 _log = logging.getLogger("modelwire")
@@ -35,9 +39,10 @@ _log = logging.getLogger("modelwire")
 class Event:
     """One observation. Never carries tokens or request bodies.
 
-    Fields: ``type``, ``model``, ``version`` (pinned or None), ``request_id``,
-    ``attempt`` (1-based),
-    ``status`` (HTTP status), ``latency_ms``, ``error_code``, ``delay_ms`` (retry), ``to``
+    Fields (docs/semantics.md, "Events", says which type carries which): ``type``, ``model``
+    (None for gateway operations), ``version`` (pinned or None), ``request_id``, ``attempt``
+    (1-based, counted over the whole call, backup included), ``method``, ``path`` (below the base
+    URL), ``status`` (HTTP status), ``latency_ms``, ``error_code``, ``delay_ms`` (retry), ``to``
     (fallback target), ``reason`` (fallback reason).
 
     Example: ``Event(type="retry", model="fraud-score", attempt=2, delay_ms=100.0)``
@@ -48,6 +53,8 @@ class Event:
     version: str | None = None
     request_id: str | None = None
     attempt: int | None = None
+    method: str | None = None
+    path: str | None = None
     status: int | None = None
     latency_ms: float | None = None
     error_code: str | None = None

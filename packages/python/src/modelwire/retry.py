@@ -1,6 +1,6 @@
 """Retry building blocks: backoff delay, ``Retry-After`` parsing and the per-client retry budget.
 
-The retry *loop* lives in ``pipeline.py`` (one place for the order of the layers). ``tenacity``
+The retry *loop* is the retry stage (``stages/retry.py``), composed in ``pipeline.py``. ``tenacity``
 is not used: its loop cannot see the breaker, the budget, ``Retry-After`` caps and the total
 deadline together without wrapping each in callbacks, and it would add a second retry owner.
 

@@ -22,8 +22,6 @@ class RetryPolicy:
 
     max_retries: int = 2
     retry_on_status: tuple[int, ...] = (408, 429, 500, 502, 503, 504)
-    retry_on_timeout: bool = True
-    retry_on_connection_error: bool = True
     backoff_initial_ms: int = 100
     backoff_multiplier: int = 2
     backoff_max_ms: int = 2000
@@ -38,7 +36,6 @@ class BreakerPolicy:
 
     consecutive_failures: int = 5
     reset_timeout_ms: int = 30000
-    half_open_max_calls: int = 1
 
 
 @dataclass(frozen=True)
@@ -84,3 +81,9 @@ class Policy:
 
 DEFAULT_POLICY: Policy = Policy()
 """The contract's defaults; every client option defaults to a value from here."""
+
+MODEL_NAME_PATTERN: str = "^[a-z0-9][a-z0-9._-]{0,63}$"
+"""`components.parameters.Model`: checked before anything is sent (INVALID_INPUT)."""
+
+FINAL_JOB_STATES: frozenset[str] = frozenset(("succeeded", "failed", "canceled", "expired"))
+"""`JobState`'s `x-final-states`: the states a job never leaves."""

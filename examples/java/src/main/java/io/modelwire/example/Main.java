@@ -36,7 +36,7 @@ public final class Main {
         .fallback("fraud-score", "fraud-score-backup")
         .timeout(Duration.ofSeconds(2))
         .onEvent(e -> {
-          if (e.type() == ModelwireEvent.Type.RETRY) System.out.println("  retrying " + e.model() + " after " + e.detail() + " ms");
+          if (e.type() == ModelwireEvent.Type.RETRY) System.out.println("  retrying " + e.model() + " after " + e.delayMs() + " ms");
         })
         .build()) {
       Map<String, Object> order = Map.of("amount", 129.5, "country", "FR", "card_present", false);

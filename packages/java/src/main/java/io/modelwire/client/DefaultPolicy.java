@@ -9,7 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The default resilience policy, read from {@code x-modelwire-policy} of the contract that the build
+ * The default resilience policy, read from {@code x-modelwire-policy} of the contract (plus the
+ * model-name pattern and the final job states) that the build
  * bundles into the jar ({@code modelwire-openapi.json}, produced from {@code openapi/modelwire.yaml}
  * by openapi-generator). No number is copied by hand, so Java cannot drift from TS and Python.
  *
@@ -17,8 +18,6 @@ import java.util.List;
  *
  * @param maxRetries retries after the first attempt
  * @param retryOnStatus statuses that are retried
- * @param retryOnTimeout retry per-attempt timeouts
- * @param retryOnConnectionError retry connection errors
  * @param backoffInitialMs first backoff delay
  * @param backoffMultiplier backoff growth factor
  * @param backoffMaxMs backoff cap
@@ -29,7 +28,6 @@ import java.util.List;
  * @param budgetSuccessRefill tokens one success adds
  * @param breakerConsecutiveFailures failures in a row that open the breaker
  * @param breakerResetTimeoutMs open time before the half-open trial
- * @param breakerHalfOpenMaxCalls trial calls in half-open
  * @param cacheTtlMs cache freshness
  * @param cacheMaxEntries cache entry bound
  * @param cacheMaxBytes cache byte bound
@@ -42,12 +40,12 @@ import java.util.List;
  * @param jobsPollMaxMs job poll cap
  * @param webhookToleranceSeconds webhook timestamp tolerance
  * @param tokenRefreshSkewMs refresh OIDC tokens this long before expiry
+ * @param modelNamePattern the model-name pattern ({@code components.parameters.Model})
+ * @param finalJobStates job states after which a job never changes ({@code JobState.x-final-states})
  */
 public record DefaultPolicy(
     int maxRetries,
     List<Integer> retryOnStatus,
-    boolean retryOnTimeout,
-    boolean retryOnConnectionError,
     long backoffInitialMs,
     double backoffMultiplier,
     long backoffMaxMs,
@@ -58,7 +56,6 @@ public record DefaultPolicy(
     double budgetSuccessRefill,
     int breakerConsecutiveFailures,
     long breakerResetTimeoutMs,
-    int breakerHalfOpenMaxCalls,
     long cacheTtlMs,
     long cacheMaxEntries,
     long cacheMaxBytes,
@@ -70,7 +67,9 @@ public record DefaultPolicy(
     double jobsPollMultiplier,
     long jobsPollMaxMs,
     long webhookToleranceSeconds,
-    long tokenRefreshSkewMs) {
+    long tokenRefreshSkewMs,
+    String modelNamePattern,
+    List<String> finalJobStates) {
 
   /** Bundled resource name of the contract (JSON form). */
   public static final String RESOURCE = "modelwire-openapi.json";
@@ -111,8 +110,6 @@ public record DefaultPolicy(
     return new DefaultPolicy(
         req(r, "max_retries").intValue(),
         List.copyOf(statuses),
-        req(r, "retry_on_timeout").booleanValue(),
-        req(r, "retry_on_connection_error").booleanValue(),
         req(r, "backoff_initial_ms").longValue(),
         req(r, "backoff_multiplier").doubleValue(),
         req(r, "backoff_max_ms").longValue(),
@@ -123,7 +120,6 @@ public record DefaultPolicy(
         req(b, "success_refill").doubleValue(),
         req(br, "consecutive_failures").intValue(),
         req(br, "reset_timeout_ms").longValue(),
-        req(br, "half_open_max_calls").intValue(),
         req(c, "ttl_ms").longValue(),
         req(c, "max_entries").longValue(),
         req(c, "max_bytes").longValue(),
@@ -135,7 +131,32 @@ public record DefaultPolicy(
         req(j, "poll_multiplier").doubleValue(),
         req(j, "poll_max_ms").longValue(),
         req(p.path("webhook"), "tolerance_seconds").longValue(),
-        req(p, "token_refresh_skew_ms").longValue());
+        req(p, "token_refresh_skew_ms").longValue(),
+        modelNamePattern(contract),
+        texts(req(contract.path("components").path("schemas").path("JobState"), "x-final-states")));
+  }
+
+  // The bundled JSON is openapi-generator's output, which inlines $ref'd parameters into the
+  // operations; the YAML keeps components.parameters.Model. Both carry the same pattern.
+  private static String modelNamePattern(JsonNode contract) {
+    JsonNode declared = contract.path("components").path("parameters").path("Model").path("schema");
+    if (declared.has("pattern")) return declared.get("pattern").textValue();
+    for (JsonNode path : contract.path("paths")) {
+      for (JsonNode op : path) {
+        for (JsonNode param : op.path("parameters")) {
+          if ("model".equals(param.path("name").asText()) && "path".equals(param.path("in").asText())) {
+            return req(param.path("schema"), "pattern").textValue();
+          }
+        }
+      }
+    }
+    throw new IllegalStateException("the contract declares no model-name pattern");
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.textValue()));
+    return List.copyOf(out);
   }
 
   private static JsonNode req(JsonNode parent, String field) {

@@ -1,7 +1,8 @@
 package io.modelwire.client;
 
 /**
- * One observation of the pipeline, for metrics and tracing. Carries no tokens and no bodies.
+ * One observation of the pipeline, for metrics and tracing (docs/semantics.md, "Events"). Carries
+ * no tokens, headers or bodies. Fields that do not apply to a type are null (numbers: 0).
  *
  * <pre>{@code
  * ModelwireClient.builder().onEvent(e -> {
@@ -10,38 +11,49 @@ package io.modelwire.client;
  * }</pre>
  *
  * @param type what happened
- * @param model model name (null for gateway calls)
+ * @param model the model the event is about (the backup's name on its attempts), null for gateway calls
  * @param version pinned version or null
- * @param requestId the logical call's id
- * @param attempt attempt number (1-based) or 0
- * @param status HTTP status or null
- * @param latencyMs latency of the attempt or call, or 0
- * @param errorCode error code when the event is about an error, else null
- * @param detail free text (e.g. the backup model, the retry delay)
+ * @param requestId the logical call's id (null on breaker events)
+ * @param attempt HTTP attempt number of the logical call (1-based), or 0
+ * @param method HTTP method (request, response) or null
+ * @param path operation path below the base URL (request, response) or null
+ * @param status HTTP status (response) or null
+ * @param latencyMs latency of the attempt (response, request_error), or 0
+ * @param errorCode {@code TIMEOUT}/{@code CONNECTION_ERROR}/{@code ABORTED} (request_error), the failed
+ *     attempt's code (retry), else null
+ * @param delayMs wait before the next attempt (retry), or 0
+ * @param to the backup model (fallback) or null
+ * @param reason {@code circuit_open} or {@code retries_exhausted} (fallback) or null
  */
 public record ModelwireEvent(
-    Type type, String model, String version, String requestId, int attempt, Integer status,
-    double latencyMs, String errorCode, String detail) {
+    Type type, String model, String version, String requestId, int attempt, String method, String path,
+    Integer status, double latencyMs, String errorCode, long delayMs, String to, String reason) {
 
-  /** Event types. {@code ModelwireEvent.Type.RETRY} */
+  /** Event types, in the words of docs/semantics.md. {@code ModelwireEvent.Type.RETRY} */
   public enum Type {
-    /** An attempt is sent. */
-    REQUEST,
-    /** An attempt ended (status, or errorCode for transport errors). */
-    RESPONSE,
-    /** A retry is scheduled; detail = delay in ms. */
-    RETRY,
-    /** A fresh cached answer was served. */
+    /** A predict call was answered from a fresh cached entry. */
     CACHE_HIT,
-    /** No fresh cached answer. */
+    /** A predict call with the cache on found no fresh entry. */
     CACHE_MISS,
+    /** A predict call joined an identical call already in flight. */
+    COALESCED,
+    /** An HTTP attempt is about to be sent (the breaker let it through). */
+    REQUEST,
+    /** An attempt got an HTTP answer (any status, also a malformed 2xx body). */
+    RESPONSE,
+    /** An attempt ended without an HTTP answer (TIMEOUT, CONNECTION_ERROR or ABORTED). */
+    REQUEST_ERROR,
     /** A breaker opened. */
     BREAKER_OPEN,
-    /** A breaker went half-open. */
+    /** A breaker admitted its half-open trial. */
     BREAKER_HALF_OPEN,
     /** A breaker closed. */
     BREAKER_CLOSE,
-    /** The backup model was called; detail = backup name. */
-    FALLBACK
+    /** A failed attempt will be retried after {@code delayMs}. */
+    RETRY,
+    /** The primary failed and the backup {@code to} is about to be called. */
+    FALLBACK,
+    /** An expired cached entry is served (stale-if-error). */
+    CACHE_STALE
   }
 }

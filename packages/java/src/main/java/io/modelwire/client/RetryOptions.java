@@ -9,8 +9,6 @@ import java.util.Set;
  *
  * @param maxRetries retries after the first attempt
  * @param retryOnStatus statuses retried
- * @param retryOnTimeout retry per-attempt timeouts
- * @param retryOnConnectionError retry connection errors
  * @param backoffInitialMs first delay
  * @param backoffMultiplier growth
  * @param backoffMaxMs cap
@@ -24,8 +22,6 @@ import java.util.Set;
 public record RetryOptions(
     int maxRetries,
     Set<Integer> retryOnStatus,
-    boolean retryOnTimeout,
-    boolean retryOnConnectionError,
     long backoffInitialMs,
     double backoffMultiplier,
     long backoffMaxMs,
@@ -39,36 +35,36 @@ public record RetryOptions(
   /** The contract's defaults. {@code RetryOptions.defaults()} */
   public static RetryOptions defaults() {
     DefaultPolicy p = DefaultPolicy.get();
-    return new RetryOptions(p.maxRetries(), Set.copyOf(p.retryOnStatus()), p.retryOnTimeout(),
-        p.retryOnConnectionError(), p.backoffInitialMs(), p.backoffMultiplier(), p.backoffMaxMs(),
+    return new RetryOptions(p.maxRetries(), Set.copyOf(p.retryOnStatus()),
+        p.backoffInitialMs(), p.backoffMultiplier(), p.backoffMaxMs(),
         "full".equals(p.jitter()), p.retryAfterCapMs(), true, p.budgetMaxTokens(), p.budgetRetryCost(),
         p.budgetSuccessRefill());
   }
 
   /** Copy with another retry count. {@code .withMaxRetries(5)} */
   public RetryOptions withMaxRetries(int n) {
-    return new RetryOptions(n, retryOnStatus, retryOnTimeout, retryOnConnectionError, backoffInitialMs,
+    return new RetryOptions(n, retryOnStatus, backoffInitialMs,
         backoffMultiplier, backoffMaxMs, fullJitter, retryAfterCapMs, budgetEnabled, budgetMaxTokens,
         budgetRetryCost, budgetSuccessRefill);
   }
 
   /** Copy with another backoff. {@code .withBackoff(50, 2, 1000, false)} */
   public RetryOptions withBackoff(long initialMs, double multiplier, long maxMs, boolean jitter) {
-    return new RetryOptions(maxRetries, retryOnStatus, retryOnTimeout, retryOnConnectionError, initialMs,
+    return new RetryOptions(maxRetries, retryOnStatus, initialMs,
         multiplier, maxMs, jitter, retryAfterCapMs, budgetEnabled, budgetMaxTokens, budgetRetryCost,
         budgetSuccessRefill);
   }
 
   /** Copy with another Retry-After cap. {@code .withRetryAfterCapMs(5000)} */
   public RetryOptions withRetryAfterCapMs(long capMs) {
-    return new RetryOptions(maxRetries, retryOnStatus, retryOnTimeout, retryOnConnectionError,
+    return new RetryOptions(maxRetries, retryOnStatus,
         backoffInitialMs, backoffMultiplier, backoffMaxMs, fullJitter, capMs, budgetEnabled,
         budgetMaxTokens, budgetRetryCost, budgetSuccessRefill);
   }
 
   /** Copy with another budget ({@code enabled=false} disables it). {@code .withBudget(true, 10, 1, 0.1)} */
   public RetryOptions withBudget(boolean enabled, double maxTokens, double retryCost, double successRefill) {
-    return new RetryOptions(maxRetries, retryOnStatus, retryOnTimeout, retryOnConnectionError,
+    return new RetryOptions(maxRetries, retryOnStatus,
         backoffInitialMs, backoffMultiplier, backoffMaxMs, fullJitter, retryAfterCapMs, enabled, maxTokens,
         retryCost, successRefill);
   }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class FallbackCacheTest {
   static final Map<String, Object> DATA = Map.of("amount", 129.5);
 
-  static ModelwireClient.Builder client(FakeTransport t, VirtualScheduler s) {
+  static ModelwireClientBuilder client(FakeTransport t, VirtualScheduler s) {
     return ModelwireClient.builder().baseUrl("http://127.0.0.1:9/v1").transport(t).scheduler(s)
         .retry(RetryOptions.defaults().withBackoff(1, 1, 1, false));
   }
@@ -101,7 +101,7 @@ class FallbackCacheTest {
     assertEquals(4, t.count());
 
     FakeTransport t2 = new FakeTransport().then(503, "{}");
-    ModelwireClient c2 = client(t2, s).breaker(new BreakerOptions(false, 5, 30_000, 1)).build();
+    ModelwireClient c2 = client(t2, s).breaker(new BreakerOptions(false, 5, 30_000)).build();
     assertThrows(UnavailableException.class, () -> c2.predict("fraud-score", DATA));
     assertThrows(UnavailableException.class, () -> c2.predict("fraud-score", DATA));
     assertEquals(6, t2.count(), "failures are never cached");

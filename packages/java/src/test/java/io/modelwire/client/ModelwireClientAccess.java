@@ -1,6 +1,6 @@
 package io.modelwire.client;
 
-import io.modelwire.client.internal.Pipeline;
+import io.modelwire.client.internal.stages.Errors;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -12,7 +12,7 @@ final class ModelwireClientAccess {
     try {
       return f.join();
     } catch (CompletionException | java.util.concurrent.CancellationException e) {
-      throw Pipeline.asModelwire(e);
+      throw Errors.asModelwire(e);
     }
   }
 }

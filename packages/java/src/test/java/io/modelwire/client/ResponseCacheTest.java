@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.modelwire.client.internal.Json;
 import io.modelwire.client.internal.ResponseCache;
+import io.modelwire.client.internal.stages.Answer;
+import io.modelwire.client.internal.stages.Call;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -14,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /** Both bounds hold, also under concurrent writers. */
 class ResponseCacheTest {
-  static Prediction p() {
-    return new Prediction(null, null, null, false, "r", "t", new ServedModel("m", "1"), false, false, null, 1);
+  static Answer p() {
+    return new Answer(Json.MAPPER.createObjectNode(), "1", "m", new Call.Ids("r", "t", "01"), false, false, null, 1);
   }
 
   @Test
@@ -41,7 +44,7 @@ class ResponseCacheTest {
     ResponseCache cache = new ResponseCache(CacheOptions.defaults().withBounds(1000, 10, 500), s);
     cache.put("k", p(), 10);
     s.advance(999);
-    assertEquals("r", cache.getFresh("k").prediction().requestId());
+    assertEquals("r", cache.getFresh("k").answer().ids().requestId());
     s.advance(1);
     assertNull(cache.getFresh("k"));
     cache.put("big", p(), 501);

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class RetryTest {
   static final Map<String, Object> DATA = Map.of("amount", 129.5);
 
-  static ModelwireClient.Builder client(FakeTransport t, VirtualScheduler s) {
+  static ModelwireClientBuilder client(FakeTransport t, VirtualScheduler s) {
     return ModelwireClient.builder().baseUrl("http://127.0.0.1:9/v1").transport(t).scheduler(s)
         .cache(CacheOptions.disabled())
         .retry(RetryOptions.defaults().withBackoff(100, 2, 2000, false));
@@ -147,7 +147,7 @@ class RetryTest {
     FakeTransport t = new FakeTransport().then(503, "{}");
     ModelwireClient c = client(t, new VirtualScheduler(true))
         .retry(RetryOptions.defaults().withBackoff(1, 1, 1, false).withBudget(true, 3, 1, 0.1))
-        .breaker(new BreakerOptions(false, 5, 30_000, 1)).build();
+        .breaker(new BreakerOptions(false, 5, 30_000)).build();
     assertEquals(3, assertThrows(UnavailableException.class, () -> c.predict("fraud-score", DATA)).attempts());
     // 1 token left: one retry, then the bucket is empty
     assertEquals(2, assertThrows(UnavailableException.class, () -> c.predict("fraud-score", DATA)).attempts());

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.modelwire.client.errors.ModelwireException;
 import io.modelwire.client.generated.model.Job;
 import io.modelwire.client.internal.Json;
-import io.modelwire.client.internal.Pipeline;
+import io.modelwire.client.internal.stages.Errors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,6 +41,7 @@ final class ScenarioRunner {
   private final Map<String, JsonNode> vars = new HashMap<>();
   private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
   private final AtomicReference<String> providerToken = new AtomicReference<>();
+  private final EventLog events = new EventLog();
   private long logMark;
 
   ScenarioRunner(MockServer mock, JsonNode scenario) {
@@ -86,6 +87,8 @@ final class ScenarioRunner {
           }
         } else if (step.has("observe")) {
           observe(step.get("observe"), label);
+        } else if (step.has("event_counts")) {
+          problems.addAll(events.checkCounts(label + " event_counts", step.get("event_counts")));
         }
       }
       if (scenario.has("observe")) observe(scenario.get("observe"), "observe");
@@ -96,7 +99,7 @@ final class ScenarioRunner {
   // ------------------------------------------------------------------ client options
 
   private ModelwireClient buildClient(JsonNode o) {
-    ModelwireClient.Builder b = ModelwireClient.builder().baseUrl(mock.apiUrl);
+    ModelwireClientBuilder b = ModelwireClient.builder().baseUrl(mock.apiUrl).onEvent(events::add);
     JsonNode auth = o.path("auth");
     if (auth.has("token")) {
       b.auth(Auth.token(auth.get("token").asText()));
@@ -123,8 +126,8 @@ final class ScenarioRunner {
       }
       JsonNode budget = r.path("budget");
       boolean budgetOn = !(budget.isBoolean() && !budget.asBoolean());
-      b.retry(new RetryOptions(r.path("max_retries").asInt(d.maxRetries()), Set.copyOf(statuses), d.retryOnTimeout(),
-          d.retryOnConnectionError(), r.path("backoff_initial_ms").asLong(d.backoffInitialMs()),
+      b.retry(new RetryOptions(r.path("max_retries").asInt(d.maxRetries()), Set.copyOf(statuses),
+          r.path("backoff_initial_ms").asLong(d.backoffInitialMs()),
           r.path("backoff_multiplier").asDouble(d.backoffMultiplier()), r.path("backoff_max_ms").asLong(d.backoffMaxMs()),
           r.has("jitter") ? r.get("jitter").asText().equals("full") : d.fullJitter(),
           r.path("retry_after_cap_ms").asLong(d.retryAfterCapMs()), budgetOn,
@@ -134,9 +137,9 @@ final class ScenarioRunner {
     if (o.has("breaker")) {
       JsonNode br = o.get("breaker");
       BreakerOptions d = BreakerOptions.defaults();
-      b.breaker(br.isBoolean() && !br.asBoolean() ? new BreakerOptions(false, d.consecutiveFailures(), d.resetTimeoutMs(), 1)
+      b.breaker(br.isBoolean() && !br.asBoolean() ? new BreakerOptions(false, d.consecutiveFailures(), d.resetTimeoutMs())
           : new BreakerOptions(true, br.path("consecutive_failures").asInt(d.consecutiveFailures()),
-              br.path("reset_timeout_ms").asLong(d.resetTimeoutMs()), d.halfOpenMaxCalls()));
+              br.path("reset_timeout_ms").asLong(d.resetTimeoutMs())));
     }
     if (o.has("cache")) {
       JsonNode c = o.get("cache");
@@ -158,6 +161,7 @@ final class ScenarioRunner {
   private CompletableFuture<Void> runCall(ModelwireClient client, JsonNode raw, String label) {
     JsonNode s = substitute(raw);
     long started = System.nanoTime();
+    int eventMark = events.size();
     CompletableFuture<ObjectNode> outcome;
     try {
       outcome = invoke(client, s);
@@ -165,11 +169,14 @@ final class ScenarioRunner {
       outcome = CompletableFuture.failedFuture(e);
     }
     return outcome.handle((ok, err) -> {
-      ObjectNode got = err != null ? errorOutcome(Pipeline.asModelwire(err)) : ok;
+      ObjectNode got = err != null ? errorOutcome(Errors.asModelwire(err)) : ok;
       long elapsed = Math.round((System.nanoTime() - started) / 1e6);
       if (s.has("save_as")) vars.put(s.get("save_as").asText(), got);
       String where = label + " " + s.path("call").asText() + (s.has("note") ? " (" + s.get("note").asText() + ")" : "");
       problems.addAll(checkExpect(where, s.path("expect"), got, elapsed));
+      if (s.path("expect").has("events")) {
+        problems.addAll(EventLog.check(where, s.path("expect").get("events"), events.since(eventMark)));
+      }
       return null;
     });
   }
@@ -350,115 +357,8 @@ final class ScenarioRunner {
     List<JsonNode> log = new ArrayList<>();
     for (JsonNode r : mock.requests()) if (r.path("seq").asLong() > logMark) log.add(r);
     for (JsonNode o : observations) {
-      for (String msg : checkObservation(substitute(o), log)) problems.add(label + ": " + msg);
+      for (String msg : Observations.check(substitute(o), log)) problems.add(label + ": " + msg);
     }
-  }
-
-  static JsonNode fieldOf(JsonNode request, String field) {
-    if (field.startsWith("header:")) return header(request, field.substring(7));
-    if (field.startsWith("body:")) {
-      JsonNode v = request.path("body");
-      for (String k : field.substring(5).split("\\.")) {
-        if (!v.isObject()) return null;
-        v = v.get(k);
-        if (v == null) return null;
-      }
-      return v;
-    }
-    JsonNode tp = header(request, "traceparent");
-    String[] parts = tp == null ? null : tp.asText().split("-");
-    if (field.equals("trace_id")) return parts != null && parts.length > 1 ? TextNode.valueOf(parts[1]) : null;
-    if (field.equals("span_id")) return parts != null && parts.length > 2 ? TextNode.valueOf(parts[2]) : null;
-    throw new IllegalArgumentException("unknown observation field " + field);
-  }
-
-  private static JsonNode header(JsonNode request, String name) {
-    JsonNode v = request.path("headers").get(name.toLowerCase(java.util.Locale.ROOT));
-    if (v == null) return null;
-    if (v.isArray()) {
-      List<String> parts = new ArrayList<>();
-      v.forEach(x -> parts.add(x.asText()));
-      return TextNode.valueOf(String.join(", ", parts));
-    }
-    return v;
-  }
-
-  static List<String> checkObservation(JsonNode o, List<JsonNode> log) {
-    List<String> paths = new ArrayList<>();
-    if (o.has("paths")) o.get("paths").forEach(p -> paths.add(p.asText()));
-    else paths.add(o.path("path").asText());
-    String method = o.has("method") ? o.get("method").asText() : null;
-    List<JsonNode> selected = new ArrayList<>();
-    for (JsonNode r : log) {
-      if (paths.contains(r.path("path").asText()) && (method == null || method.equals(r.path("method").asText()))) selected.add(r);
-    }
-    String where = (method == null ? "*" : method) + " " + String.join(" + ", paths);
-    List<String> p = new ArrayList<>();
-    int n = selected.size();
-    if (o.has("count") && n != o.get("count").asInt()) p.add(where + ": expected " + o.get("count") + " requests, saw " + n);
-    if (o.has("count_min") && n < o.get("count_min").asInt()) p.add(where + ": expected ≥ " + o.get("count_min") + " requests, saw " + n);
-    if (o.has("count_max") && n > o.get("count_max").asInt()) p.add(where + ": expected ≤ " + o.get("count_max") + " requests, saw " + n);
-    boolean needs = o.has("same") || o.has("distinct") || o.has("distinct_between_paths") || o.has("present")
-        || o.has("absent") || o.has("equals") || o.has("matches");
-    if (needs && n == 0) {
-      p.add(where + ": no request to check field expectations against");
-      return p;
-    }
-    for (JsonNode f : o.path("same")) {
-      List<String> values = values(selected, f.asText());
-      if (values.contains(null)) p.add(where + ": " + f.asText() + " missing on some requests: " + values);
-      else if (new HashSet<>(values).size() != 1) p.add(where + ": " + f.asText() + " differs between requests: " + values);
-    }
-    for (JsonNode f : o.path("distinct")) {
-      List<String> values = values(selected, f.asText());
-      if (values.contains(null)) p.add(where + ": " + f.asText() + " missing on some requests: " + values);
-      else if (new HashSet<>(values).size() != values.size()) p.add(where + ": " + f.asText() + " repeats between requests: " + values);
-    }
-    for (JsonNode f : o.path("distinct_between_paths")) {
-      List<String> group = new ArrayList<>();
-      for (String path : paths) {
-        List<JsonNode> per = selected.stream().filter(r -> r.path("path").asText().equals(path)).toList();
-        List<String> values = values(per, f.asText());
-        if (values.isEmpty() || new HashSet<>(values).size() != 1 || values.contains(null)) {
-          p.add(where + ": " + f.asText() + " should be one value per path; " + path + " has " + values);
-        } else {
-          group.add(values.get(0));
-        }
-      }
-      if (group.size() == paths.size() && new HashSet<>(group).size() != group.size()) {
-        p.add(where + ": " + f.asText() + " should differ between paths, saw " + group);
-      }
-    }
-    for (JsonNode r : selected) {
-      String at = where + " #" + r.path("seq").asText();
-      for (JsonNode f : o.path("present")) if (fieldOf(r, f.asText()) == null) p.add(at + ": " + f.asText() + " should be present");
-      for (JsonNode f : o.path("absent")) {
-        JsonNode v = fieldOf(r, f.asText());
-        if (v != null) p.add(at + ": " + f.asText() + " should be absent, saw " + v);
-      }
-      for (Iterator<Map.Entry<String, JsonNode>> it = o.path("equals").fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> en = it.next();
-        JsonNode v = fieldOf(r, en.getKey());
-        if (v == null || !same(en.getValue(), v)) p.add(at + ": " + en.getKey() + " expected " + en.getValue() + ", saw " + v);
-      }
-      for (Iterator<Map.Entry<String, JsonNode>> it = o.path("matches").fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> en = it.next();
-        JsonNode v = fieldOf(r, en.getKey());
-        if (v == null || !v.isTextual() || !Pattern.compile(en.getValue().asText()).matcher(v.asText()).find()) {
-          p.add(at + ": " + en.getKey() + " should match /" + en.getValue().asText() + "/, saw " + v);
-        }
-      }
-    }
-    return p;
-  }
-
-  private static List<String> values(List<JsonNode> requests, String field) {
-    List<String> out = new ArrayList<>();
-    for (JsonNode r : requests) {
-      JsonNode v = fieldOf(r, field);
-      out.add(v == null ? null : v.toString());
-    }
-    return out;
   }
 
   // ------------------------------------------------------------------ placeholders

@@ -18,6 +18,11 @@ import io.modelwire.client.internal.Hashing;
 import io.modelwire.client.internal.Json;
 import io.modelwire.client.internal.RetryAfter;
 import io.modelwire.client.internal.TokenSource;
+import io.modelwire.client.errors.ModelwireException;
+import io.modelwire.client.internal.stages.Answer;
+import io.modelwire.client.internal.stages.Failures;
+import java.util.HashSet;
+import java.util.Set;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -117,7 +122,7 @@ class VectorsTest {
       String expected = c.path("scope").asText();
       if (c.has("cache_scope")) {
         // the explicit option wins, verbatim: the client builder stores it as CacheOptions.scope
-        ModelwireClient.Builder b = ModelwireClient.builder().baseUrl("http://127.0.0.1:1/v1").auth(auth)
+        ModelwireClientBuilder b = ModelwireClient.builder().baseUrl("http://127.0.0.1:1/v1").auth(auth)
             .cacheScope(c.path("cache_scope").asText());
         assertNotNull(b.build());
         assertEquals(expected, CacheOptions.defaults().withScope(c.path("cache_scope").asText()).scope());
@@ -172,5 +177,37 @@ class VectorsTest {
           String sig = Webhooks.sign(body, c.path("secret").asText(), Instant.now().getEpochSecond());
           assertTrue(Webhooks.verify(body, Map.of("x-modelwire-signature", sig), c.path("secret").asText()).isObject());
         }));
+  }
+
+  /** The failure table, through the SDK's classification and its failure predicates. */
+  @TestFactory
+  Stream<DynamicTest> failures() {
+    JsonNode root = TestFiles.readJson(TestFiles.repoRoot().resolve("test/vectors/failures.json"));
+    Set<Integer> retryOn = new HashSet<>();
+    root.path("retry_on_status").forEach(n -> retryOn.add(n.asInt()));
+    List<JsonNode> cases = new ArrayList<>();
+    root.path("cases").forEach(cases::add);
+    assertFalse(cases.isEmpty());
+    return cases.stream().map(c -> dynamicTest(c.path("name").asText(), () -> {
+      Object outcome = c.has("response") ? FailureOutcomes.respond(c.get("response")) : FailureOutcomes.local(c.path("local").asText());
+      JsonNode exp = c.path("expected");
+      if (outcome instanceof Answer) {
+        assertTrue(exp.path("kind").isNull(), "a success where " + exp.path("kind") + " was expected");
+        assertEquals("success", exp.path("breaker").asText());
+        assertFalse(exp.path("retryable").asBoolean());
+        assertTrue(exp.path("fallback").isNull());
+        return;
+      }
+      ModelwireException e = (ModelwireException) outcome;
+      assertEquals(exp.path("kind").asText() + "Exception", e.getClass().getSimpleName(), e.getMessage());
+      assertEquals(exp.path("code").asText(), e.code());
+      assertEquals(exp.path("retryable").asBoolean(), Failures.isRetryable(e, retryOn), "retryable");
+      assertEquals(exp.path("breaker").asText(), Failures.isBreakerFailure(e) ? "failure" : "ignored", "breaker");
+      assertEquals(exp.path("fallback").isNull() ? null : exp.path("fallback").asText(), Failures.fallbackReason(e));
+      if (exp.has("retry_after_ms")) assertEquals(exp.path("retry_after_ms").asLong(), e.retryAfterMs());
+      if (exp.has("field_errors")) {
+        assertEquals(exp.path("field_errors"), Json.MAPPER.valueToTree(e.errors()));
+      }
+    }));
   }
 }

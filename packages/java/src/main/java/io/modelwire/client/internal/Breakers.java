@@ -5,6 +5,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.modelwire.client.BreakerOptions;
 import io.modelwire.client.BreakerState;
 import io.modelwire.client.ModelwireEvent;
+import io.modelwire.client.internal.stages.Events;
+import io.modelwire.client.internal.stages.Failures;
 import io.modelwire.client.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,17 +14,16 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 /**
- * One resilience4j breaker per (model, pinned version), configured to "N consecutive failures":
- * COUNT_BASED window N, minimum N calls, failure rate threshold 100 %, one half-open trial,
- * slow-call opening off, no automatic open→half-open timer (the transition happens on the next
- * attempt after the reset timeout), and the injected clock.
+ * One resilience4j breaker per (model, pinned version), configured here and only here to the rule of
+ * docs/semantics.md: N consecutive failures open it; after the reset timeout exactly one trial is
+ * let through; the trial's success closes it, its failure reopens it.
  *
- * <p>The pipeline records outcomes itself: {@code onSuccess} for 2xx, {@code onError} for failures
- * (5xx, timeout, connection) and {@code releasePermission} for ignored outcomes (4xx, 429, abort,
- * malformed 2xx) — resilience4j's "ignored" path, which neither counts nor resets the window.
+ * <p>The breaker stage records outcomes itself: {@code onSuccess} for 2xx, {@code onError} for
+ * failures (5xx, timeout, connection) and {@code releasePermission} for ignored outcomes (4xx, 429,
+ * abort, malformed 2xx) — resilience4j's "ignored" path, which neither counts nor resets the window.
+ * Transitions are emitted as events synchronously, inside the call that caused them.
  *
  * <pre>{@code CircuitBreaker cb = breakers.get("fraud-score", null); if (!cb.tryAcquirePermission()) … }</pre>
  */
@@ -32,38 +33,45 @@ public final class Breakers {
   private final CircuitBreakerConfig config;
   private final BreakerOptions options;
   private final Scheduler scheduler;
-  private final Consumer<ModelwireEvent> events;
+  private final Events events;
 
   /**
    * Creates the registry.
    *
-   * <pre>{@code new Breakers(BreakerOptions.defaults(), Scheduler.system(), e -> {}) }</pre>
+   * <pre>{@code new Breakers(BreakerOptions.defaults(), Scheduler.system(), new Events(e -> {})) }</pre>
    *
    * @param options breaker options
    * @param scheduler clock source
    * @param events event sink
    */
-  public Breakers(BreakerOptions options, Scheduler scheduler, Consumer<ModelwireEvent> events) {
+  public Breakers(BreakerOptions options, Scheduler scheduler, Events events) {
     this.options = options;
     this.scheduler = scheduler;
     this.events = events;
     int n = Math.max(1, options.consecutiveFailures());
     this.config = CircuitBreakerConfig.custom()
+        // "N consecutive failures": a window of the last N calls that opens only when all N failed
         .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
         .slidingWindowSize(n)
         .minimumNumberOfCalls(n)
         .failureRateThreshold(100f)
-        .permittedNumberOfCallsInHalfOpenState(Math.max(1, options.halfOpenMaxCalls()))
+        // exactly one half-open trial (docs/semantics.md; not configurable)
+        .permittedNumberOfCallsInHalfOpenState(1)
         // resilience4j half-opens when now is strictly after open+wait; with ms clocks, wait-1 makes
         // that "now >= open + resetTimeout", the rule of docs/semantics.md.
         .waitDurationInOpenState(Duration.ofMillis(Math.max(1, options.resetTimeoutMs() - 1)))
+        // no timer thread: the next attempt after the reset timeout half-opens (and is the trial)
         .automaticTransitionFromOpenToHalfOpenEnabled(false)
+        // the trial decides, however long it takes
         .maxWaitDurationInHalfOpenState(Duration.ZERO)
+        // slow calls never open the breaker: the per-attempt timeout is the only latency rule
         .slowCallRateThreshold(100f)
-        .slowCallDurationThreshold(Duration.ofDays(36_500)) // slow-call opening off
+        .slowCallDurationThreshold(Duration.ofDays(36_500))
         .recordException(Failures::isBreakerFailure)
         .ignoreException(t -> !Failures.isBreakerFailure(t))
+        // the stage passes our own typed errors; their stack traces are never needed here
         .writableStackTraceEnabled(false)
+        // virtual time in tests
         .clock(new SchedulerClock(scheduler))
         .build();
   }
@@ -91,15 +99,14 @@ public final class Breakers {
           default -> ModelwireEvent.Type.BREAKER_CLOSE;
         };
         if (type == ModelwireEvent.Type.BREAKER_OPEN) openedAt.put(k, scheduler.nowMillis());
-        events.accept(new ModelwireEvent(type, model, version, null, 0, null, 0, null,
-            ev.getStateTransition().toString()));
+        events.breaker(type, model, version);
       });
       return cb;
     });
   }
 
   /**
-   * The state as the caller would experience it now: an open breaker whose reset timeout has
+   * The state as the caller would experience it now (emits nothing, changes nothing): an open breaker whose reset timeout has
    * passed reports HALF_OPEN (its next attempt is the trial).
    *
    * <pre>{@code breakers.state("fraud-score", null) }</pre>

@@ -201,6 +201,11 @@ public final class CanonicalJson {
         k = 1;
       }
     }
+    layout(digits, k, n, out);
+  }
+
+  // ECMA-262 Number::toString layout of "0.digits × 10^n" (k digits): plain, fixed or exponent.
+  private static void layout(StringBuilder digits, int k, int n, StringBuilder out) {
     if (k <= n && n <= 21) {
       out.append(digits);
       for (int z = 0; z < n - k; z++) out.append('0');

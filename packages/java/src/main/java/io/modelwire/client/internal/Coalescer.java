@@ -96,11 +96,12 @@ public final class Coalescer<T> {
       if (e != null && !shared.isDone()) leave.run();
       unlisten.run();
     });
+    // before wiring the result: what onJoined does (an event) happens before this caller completes
+    if (joined && onJoined != null) onJoined.accept(mine);
     shared.whenComplete((v, e) -> {
       if (e != null) mine.completeExceptionally(e);
       else mine.complete(v);
     });
-    if (joined && onJoined != null) onJoined.accept(mine);
     return mine;
   }
 

@@ -3,8 +3,8 @@ package io.modelwire.client.internal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.modelwire.client.CacheOptions;
-import io.modelwire.client.Prediction;
 import io.modelwire.client.Scheduler;
+import io.modelwire.client.internal.stages.Answer;
 import java.time.Duration;
 
 /**
@@ -19,11 +19,11 @@ public final class ResponseCache {
   /**
    * A stored answer.
    *
-   * @param prediction the answer
+   * @param answer the answer
    * @param bytes byte length of its JSON
    * @param storedAt wall-clock store time
    */
-  public record Entry(Prediction prediction, int bytes, long storedAt) {}
+  public record Entry(Answer answer, int bytes, long storedAt) {}
 
   private final Cache<String, Entry> cache;
   private final CacheOptions options;
@@ -78,15 +78,15 @@ public final class ResponseCache {
   /**
    * Stores an answer and enforces both bounds.
    *
-   * <pre>{@code cache.put(key, prediction, 1024) }</pre>
+   * <pre>{@code cache.put(key, answer, 1024) }</pre>
    *
    * @param key cache key
-   * @param prediction the answer
+   * @param answer the answer
    * @param bytes its byte size
    */
-  public void put(String key, Prediction prediction, int bytes) {
+  public void put(String key, Answer answer, int bytes) {
     if (bytes > options.maxBytes()) return; // larger than the whole budget: never cached
-    cache.put(key, new Entry(prediction, bytes, scheduler.nowMillis()));
+    cache.put(key, new Entry(answer, bytes, scheduler.nowMillis()));
     if (cache.estimatedSize() > options.maxEntries()) {
       cache.cleanUp();
       long excess = cache.estimatedSize() - options.maxEntries(); // read once: other threads race us

@@ -1,0 +1,62 @@
+import type { TokenSource } from '../auth.js';
+import { cacheKeyOfCanonicalData } from '../cache-key.js';
+import { canonicalJson } from '../canonical-json.js';
+import { checkCallOptions, checkData, checkInputSize, checkModel } from '../validation.js';
+import type { CallContext } from './call-context.js';
+
+/** Sent as `meta.client` so the gateway can tell SDKs and versions apart. */
+const CLIENT_ID = 'modelwire-ts/0.1.0';
+
+/** A model input validated and canonicalised once: its JSON, the token, the cache scope and key. */
+export interface PreparedInput {
+  dataJson: string;
+  token: string | undefined;
+  scope: string;
+  key: string;
+}
+
+/**
+ * Validates a model input (options, model name, data, size) and canonicalises it once. Asks for the
+ * token here because the cache scope depends on it; the first attempt then reuses that token.
+ *
+ * @example const input = await prepareInput('fraud-score', { amount: 1 }, {}, { tokens, cacheScope: undefined, maxInputBytes: 1e6 });
+ */
+export async function prepareInput(
+  model: string,
+  data: Record<string, unknown>,
+  options: { version?: string; signal?: AbortSignal },
+  deps: { tokens: TokenSource; cacheScope: string | undefined; maxInputBytes: number },
+): Promise<PreparedInput> {
+  checkCallOptions(options);
+  checkModel(model);
+  checkData(data);
+  const dataJson = canonicalJson(data);
+  checkInputSize(dataJson, deps.maxInputBytes);
+  const token = await deps.tokens.token(false, options.signal);
+  const scope = deps.cacheScope ?? deps.tokens.scope(token);
+  return { dataJson, token, scope, key: cacheKeyOfCanonicalData(model, options.version, scope, dataJson) };
+}
+
+/**
+ * The request envelope `{request_id, data, meta}` (+ `extra` members, already JSON) for the model
+ * `ctx` calls; `meta.input_digest` is the cache key of that model (the backup's after a fallback).
+ *
+ * @example body: (ctx) => envelopeBody(ctx, input, 'fraud-score', options.meta)
+ */
+export function envelopeBody(
+  ctx: CallContext,
+  input: PreparedInput,
+  primaryModel: string,
+  meta: Record<string, unknown> | undefined,
+  extra = '',
+): string {
+  const digest =
+    ctx.model === primaryModel || ctx.model === undefined
+      ? input.key
+      : cacheKeyOfCanonicalData(ctx.model, undefined, input.scope, input.dataJson);
+  // Without caller meta the object is fixed: a digest is hex, so no escaping is needed.
+  const metaJson = meta
+    ? JSON.stringify({ ...meta, input_digest: digest, client: CLIENT_ID })
+    : `{"input_digest":"${digest}","client":"${CLIENT_ID}"}`;
+  return `{"request_id":${JSON.stringify(ctx.requestId)},"data":${input.dataJson},"meta":${metaJson}${extra}}`;
+}

@@ -1,0 +1,172 @@
+package io.modelwire.client;
+
+import io.modelwire.client.errors.InvalidInputException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
+import java.util.function.Function;
+
+/**
+ * Builder for {@link ModelwireClient}; every default comes from the contract's
+ * {@code x-modelwire-policy}.
+ *
+ * <pre>{@code
+ * ModelwireClient.builder()
+ *     .baseUrl("https://gateway.example/v1")
+ *     .auth(Auth.oidc(tokenUrl, "svc", secret, "models:predict"))
+ *     .retry(RetryOptions.defaults().withMaxRetries(3))
+ *     .onEvent(e -> metrics.record(e))
+ *     .build();
+ * }</pre>
+ */
+public final class ModelwireClientBuilder {
+  private URI baseUrl;
+  private Auth auth = Auth.none();
+  private RetryOptions retry = RetryOptions.defaults();
+  private BreakerOptions breaker = BreakerOptions.defaults();
+  private CacheOptions cache = CacheOptions.defaults();
+  private Duration timeout = Duration.ofMillis(DefaultPolicy.get().timeoutMs());
+  private Duration deadline = Duration.ofMillis(DefaultPolicy.get().deadlineMs());
+  private long maxInputBytes = DefaultPolicy.get().maxInputBytes();
+  private Double minConfidence;
+  private Function<String, String> fallbacks = m -> null;
+  private Consumer<ModelwireEvent> onEvent;
+  private Transport transport;
+  private Scheduler scheduler = Scheduler.system();
+  private DoubleSupplier random = () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble();
+
+  ModelwireClientBuilder() {}
+
+  /** Base URL including {@code /v1}. {@code .baseUrl("http://127.0.0.1:4010/v1")} */
+  public ModelwireClientBuilder baseUrl(String url) {
+    String u = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    this.baseUrl = URI.create(u);
+    return this;
+  }
+
+  /** Credentials. {@code .auth(Auth.token("t"))} */
+  public ModelwireClientBuilder auth(Auth a) {
+    this.auth = Objects.requireNonNull(a, "auth");
+    return this;
+  }
+
+  /** Retry options. {@code .retry(RetryOptions.defaults().withMaxRetries(0))} */
+  public ModelwireClientBuilder retry(RetryOptions r) {
+    this.retry = Objects.requireNonNull(r, "retry");
+    return this;
+  }
+
+  /** Breaker options. {@code .breaker(new BreakerOptions(true, 5, 30_000))} */
+  public ModelwireClientBuilder breaker(BreakerOptions b) {
+    this.breaker = Objects.requireNonNull(b, "breaker");
+    return this;
+  }
+
+  /** Cache options. {@code .cache(CacheOptions.disabled())} */
+  public ModelwireClientBuilder cache(CacheOptions c) {
+    this.cache = Objects.requireNonNull(c, "cache");
+    return this;
+  }
+
+  /** Explicit cache scope. {@code .cacheScope("tenant-a")} */
+  public ModelwireClientBuilder cacheScope(String scope) {
+    this.cache = cache.withScope(scope);
+    return this;
+  }
+
+  /** Per-attempt timeout. {@code .timeout(Duration.ofSeconds(2))} */
+  public ModelwireClientBuilder timeout(Duration d) {
+    this.timeout = Objects.requireNonNull(d, "timeout");
+    return this;
+  }
+
+  /** Total deadline of a call. {@code .deadline(Duration.ofSeconds(10))} */
+  public ModelwireClientBuilder deadline(Duration d) {
+    this.deadline = Objects.requireNonNull(d, "deadline");
+    return this;
+  }
+
+  /** Largest input sent (0: no limit). {@code .maxInputBytes(1 << 20)} */
+  public ModelwireClientBuilder maxInputBytes(long n) {
+    this.maxInputBytes = n;
+    return this;
+  }
+
+  /** Confidence below which predictions are flagged. {@code .minConfidence(0.7)} */
+  public ModelwireClientBuilder minConfidence(double v) {
+    this.minConfidence = v;
+    return this;
+  }
+
+  /** One backup model. {@code .fallback("fraud-score", "fraud-score-backup")} */
+  public ModelwireClientBuilder fallback(String model, String backup) {
+    Function<String, String> prev = fallbacks;
+    this.fallbacks = m -> model.equals(m) ? backup : prev.apply(m);
+    return this;
+  }
+
+  /** Backups from a map. {@code .fallbacks(Map.of("a", "a-backup"))} */
+  public ModelwireClientBuilder fallbacks(Map<String, String> map) {
+    Map<String, String> copy = Map.copyOf(map);
+    this.fallbacks = copy::get;
+    return this;
+  }
+
+  /** Backups from a function (null: none). {@code .fallbacks(m -> m + "-backup")} */
+  public ModelwireClientBuilder fallbacks(Function<String, String> fn) {
+    this.fallbacks = Objects.requireNonNull(fn, "fallbacks");
+    return this;
+  }
+
+  /** Event listener (metrics, tracing). {@code .onEvent(e -> log.debug("{}", e))} */
+  public ModelwireClientBuilder onEvent(Consumer<ModelwireEvent> listener) {
+    this.onEvent = listener;
+    return this;
+  }
+
+  /** Custom transport (tests, proxies). {@code .transport(fake)} */
+  public ModelwireClientBuilder transport(Transport t) {
+    this.transport = t;
+    return this;
+  }
+
+  /** Custom clock/timer (virtual time in tests). {@code .scheduler(virtualClock)} */
+  public ModelwireClientBuilder scheduler(Scheduler s) {
+    this.scheduler = Objects.requireNonNull(s, "scheduler");
+    return this;
+  }
+
+  /** Jitter source in [0,1) (tests). {@code .random(() -> 0.5)} */
+  public ModelwireClientBuilder random(DoubleSupplier r) {
+    this.random = Objects.requireNonNull(r, "random");
+    return this;
+  }
+
+  /**
+   * The validated options this builder holds.
+   *
+   * <pre>{@code ClientOptions o = builder.options(); }</pre>
+   *
+   * @return the options
+   * @throws InvalidInputException (code INVALID_OPTIONS) when an option is wrong
+   */
+  public ClientOptions options() {
+    return new ClientOptions(baseUrl, auth, retry, breaker, cache, timeout, deadline, maxInputBytes, minConfidence,
+        fallbacks, onEvent, transport, scheduler, random);
+  }
+
+  /**
+   * Validates and builds.
+   *
+   * <pre>{@code ModelwireClient c = builder.build(); }</pre>
+   *
+   * @return the client
+   * @throws InvalidInputException (code INVALID_OPTIONS) when an option is wrong
+   */
+  public ModelwireClient build() {
+    return new ModelwireClient(options());
+  }
+}

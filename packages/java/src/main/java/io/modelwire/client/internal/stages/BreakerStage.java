@@ -1,0 +1,54 @@
+package io.modelwire.client.internal.stages;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.modelwire.client.errors.CircuitOpenException;
+import io.modelwire.client.errors.ErrorInfo;
+import io.modelwire.client.internal.Breakers;
+import io.modelwire.client.internal.ErrorMapper;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Fails fast with {@code CircuitOpenException} while the breaker of (model, pinned version) is open,
+ * and feeds every attempt's outcome to it: success, failure ({@link Failures#isBreakerFailure}) or
+ * ignored (the permission is released; resilience4j neither counts it nor resets the window). The
+ * breaker emits its transitions itself ({@link Breakers}): half-open while admitting the trial,
+ * before its {@code request}; open/close after the response that changed the state.
+ *
+ * <pre>{@code new BreakerStage(breakers) }</pre>
+ */
+public final class BreakerStage implements Stage {
+  private final Breakers breakers;
+
+  /**
+   * Creates the stage.
+   *
+   * @param breakers the breaker registry
+   */
+  public BreakerStage(Breakers breakers) {
+    this.breakers = breakers;
+  }
+
+  @Override
+  public CompletableFuture<Answer> proceed(Call call, Chain next) {
+    if (call.model() == null) return next.proceed(call);
+    CircuitBreaker cb = breakers.get(call.model(), call.version());
+    if (!cb.tryAcquirePermission()) {
+      return CompletableFuture.failedFuture(new CircuitOpenException(ErrorInfo.of("CIRCUIT_OPEN",
+          "the breaker of " + call.model() + (call.version() != null ? "@" + call.version() : "")
+              + " is open; calls fail fast until the reset timeout passes (configure a fallback)")
+          .ids(call.requestId(), call.traceId())));
+    }
+    long startNs = System.nanoTime();
+    return next.proceed(call).whenComplete((answer, err) -> {
+      long elapsedNs = System.nanoTime() - startNs;
+      if (err == null) {
+        cb.onSuccess(elapsedNs, TimeUnit.NANOSECONDS);
+        return;
+      }
+      Throwable e = ErrorMapper.unwrap(err);
+      if (Failures.isBreakerFailure(e)) cb.onError(elapsedNs, TimeUnit.NANOSECONDS, e);
+      else cb.releasePermission();
+    });
+  }
+}

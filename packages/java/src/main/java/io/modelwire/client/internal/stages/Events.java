@@ -1,0 +1,85 @@
+package io.modelwire.client.internal.stages;
+
+import io.modelwire.client.ModelwireEvent;
+import io.modelwire.client.ModelwireEvent.Type;
+import java.util.function.Consumer;
+
+/**
+ * Builds the events of docs/semantics.md ("Events") with exactly the fields each type carries, and
+ * hands them to the client's listener (which never throws: see {@link #safe}).
+ *
+ * <pre>{@code events.retry(call, 120, "MODEL_UNAVAILABLE") }</pre>
+ */
+public final class Events {
+  private final Consumer<ModelwireEvent> sink; // null: nobody listens, hot paths build nothing
+
+  /**
+   * Wraps a listener; one that throws is ignored (a faulty listener must never break a call).
+   *
+   * <pre>{@code new Events(e -> metrics.record(e)) }</pre>
+   *
+   * @param listener the user's listener or null
+   */
+  public Events(Consumer<ModelwireEvent> listener) {
+    this.sink = listener;
+  }
+
+  private void emit(ModelwireEvent e) {
+    try {
+      sink.accept(e);
+    } catch (RuntimeException ignored) {
+      // a faulty listener must never break a call
+    }
+  }
+
+  // cache_hit, cache_miss, coalesced, cache_stale: about the call, not an attempt
+  void callLevel(Type type, Call call) {
+    if (sink == null) return;
+    emit(new ModelwireEvent(type, call.model(), call.version(), call.requestId(), 0, null, null, null, 0, null,
+        0, null, null));
+  }
+
+  void request(Call call, int attempt, String path) {
+    if (sink == null) return;
+    emit(new ModelwireEvent(Type.REQUEST, call.model(), call.version(), call.requestId(), attempt,
+        call.op().method(), path, null, 0, null, 0, null, null));
+  }
+
+  void response(Call call, int attempt, String path, int status, double latencyMs) {
+    if (sink == null) return;
+    emit(new ModelwireEvent(Type.RESPONSE, call.model(), call.version(), call.requestId(), attempt,
+        call.op().method(), path, status, latencyMs, null, 0, null, null));
+  }
+
+  void requestError(Call call, int attempt, String code, double latencyMs) {
+    if (sink == null) return;
+    emit(new ModelwireEvent(Type.REQUEST_ERROR, call.model(), call.version(), call.requestId(), attempt, null,
+        null, null, latencyMs, code, 0, null, null));
+  }
+
+  void retry(Call call, long delayMs, String code) {
+    if (sink == null) return;
+    emit(new ModelwireEvent(Type.RETRY, call.model(), call.version(), call.requestId(), call.attempts(), null,
+        null, null, 0, code, delayMs, null, null));
+  }
+
+  void fallback(Call call, String to, String reason) {
+    if (sink == null) return;
+    emit(new ModelwireEvent(Type.FALLBACK, call.model(), call.version(), call.requestId(), 0, null, null, null,
+        0, null, 0, to, reason));
+  }
+
+  /**
+   * A breaker of (model, pinned version) changed state.
+   *
+   * <pre>{@code events.breaker(Type.BREAKER_OPEN, "fraud-score", null) }</pre>
+   *
+   * @param type BREAKER_OPEN, BREAKER_HALF_OPEN or BREAKER_CLOSE
+   * @param model model
+   * @param version pinned version or null
+   */
+  public void breaker(Type type, String model, String version) {
+    if (sink == null) return;
+    emit(new ModelwireEvent(type, model, version, null, 0, null, null, null, 0, null, 0, null, null));
+  }
+}

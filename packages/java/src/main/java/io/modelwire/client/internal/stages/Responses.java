@@ -1,0 +1,53 @@
+package io.modelwire.client.internal.stages;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.modelwire.client.TransportResponse;
+import io.modelwire.client.errors.ErrorInfo;
+import io.modelwire.client.errors.MalformedResponseException;
+import io.modelwire.client.errors.ModelwireException;
+import io.modelwire.client.internal.ErrorMapper;
+import io.modelwire.client.internal.Json;
+
+/**
+ * Classifies an HTTP answer (status + headers + body bytes): a 2xx that is the contract's envelope
+ * (a JSON object with {@code result}, for every operation) is an {@link Answer}; anything else is
+ * the typed error it stands for (docs/semantics.md, "Failure table"). The send stage and the
+ * failure-table vectors both use this one function.
+ *
+ * <pre>{@code Object outcome = Responses.classify(res, ids, "fraud-score", now); }</pre>
+ */
+public final class Responses {
+  private Responses() {}
+
+  /**
+   * The answer or the error.
+   *
+   * @param res the HTTP answer
+   * @param ids the ids the request carried
+   * @param model the model asked (recorded on the answer), or null
+   * @param nowMs wall clock (for an HTTP-date Retry-After)
+   * @return an {@link Answer} or a {@link ModelwireException}
+   */
+  public static Object classify(TransportResponse res, Call.Ids ids, String model, long nowMs) {
+    int s = res.status();
+    if (s < 200 || s >= 300) {
+      return ErrorMapper.fromStatus(s, res.body(), res.header("Retry-After"), ids.requestId(), ids.traceId(), nowMs);
+    }
+    JsonNode env = parse(res.body());
+    if (env == null || !env.isObject() || !env.has("result")) {
+      return new MalformedResponseException(ErrorInfo.of("MALFORMED_RESPONSE",
+          "HTTP " + s + " body is not the contract's JSON envelope; check that baseUrl points at a modelwire gateway")
+          .status(s).ids(ids.requestId(), ids.traceId()));
+    }
+    return new Answer(env, res.header("X-Model-Version"), model, ids, false, false, null, 0);
+  }
+
+  private static JsonNode parse(byte[] body) {
+    if (body == null || body.length == 0) return null;
+    try {
+      return Json.MAPPER.readTree(body);
+    } catch (Exception e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,89 @@
+"""The state every call of one client shares (cache, breakers, retry budget, learned thresholds)
+and its event hook, built once from the resolved ``ClientOptions``.
+
+Private. Example::
+
+    runtime = Runtime(ClientOptions.resolve("http://127.0.0.1:4010/v1"))
+    runtime.breaker_state("fraud-score")  # "closed"
+"""
+
+from __future__ import annotations
+
+from .auth import OIDCClientCredentials, TokenProvider
+from .breaker import Breaker, BreakerRegistry, BreakerState
+from .cache import PredictionCache
+from .events import Event, EventType, emit
+from .options import BreakerOptions, ClientOptions
+from .result import Prediction
+from .retry import RetryBudget
+
+_TRANSITION_EVENTS: dict[BreakerState, EventType] = {
+    "open": "breaker_open",
+    "half-open": "breaker_half_open",
+    "closed": "breaker_close",
+}
+
+
+class Runtime:
+    """Options plus the mutable state the stages read and update.
+
+    Example: ``Runtime(options).cache`` is None when the client was built with ``cache=False``.
+    """
+
+    def __init__(self, options: ClientOptions) -> None:
+        self.options = options
+        self.clock = options.clock
+        self.on_event = options.on_event
+        # Whether a 401 may be fixed by fetching a fresh token (a static one stays refused).
+        self.refreshable_auth = isinstance(options.auth, (TokenProvider, OIDCClientCredentials))
+        self.thresholds: dict[str, float] = {}
+        cache = options.cache
+        self.cache: PredictionCache[Prediction] | None = (
+            PredictionCache(
+                ttl_s=cache.ttl_ms / 1000,
+                max_entries=cache.max_entries,
+                max_bytes=cache.max_bytes,
+                clock=self.clock,
+            )
+            if cache is not None
+            else None
+        )
+        budget = options.retry.budget
+        self.budget = (
+            RetryBudget(
+                max_tokens=budget.max_tokens,
+                retry_cost=budget.retry_cost,
+                success_refill=budget.success_refill,
+            )
+            if budget is not None
+            else None
+        )
+        self._breakers = BreakerRegistry(self._new_breaker)
+
+    def emit(self, event: Event) -> None:
+        """Report ``event`` to the ``on_event`` hook (a hook that raises is logged, ignored)."""
+        emit(self.on_event, event)
+
+    def breaker(self, model: str | None, version: str | None) -> Breaker | None:
+        """The breaker of ``model`` at ``version``; None for gateway calls or breaker=False."""
+        if model is None or self.options.breaker is None:
+            return None
+        return self._breakers.get(model, version)
+
+    def breaker_state(self, model: str, version: str | None = None) -> BreakerState:
+        """State of the breaker of ``model`` at ``version`` (reading it emits nothing)."""
+        return self._breakers.get(model, version).state
+
+    def _new_breaker(self, model: str, version: str | None) -> Breaker:
+        # A disabled breaker still answers breaker_state (always closed): defaults suffice.
+        options = self.options.breaker or BreakerOptions()
+
+        def on_transition(state: BreakerState) -> None:
+            self.emit(Event(_TRANSITION_EVENTS[state], model, version))
+
+        return Breaker(
+            consecutive_failures=options.consecutive_failures,
+            reset_timeout_s=options.reset_timeout_ms / 1000,
+            clock=self.clock,
+            on_transition=on_transition,
+        )

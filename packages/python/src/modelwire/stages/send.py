@@ -1,0 +1,99 @@
+"""Stage 7, send: one HTTP attempt. Adds the headers (ids, trace, auth, idempotency, version
+pin), emits ``request`` then ``response`` or ``request_error``, repeats the attempt once with a
+fresh token after a 401 (an attempt, not a retry), and classifies the answer
+(``responses.read_answer``).
+
+Example: the request of attempt 1 of ``predict("fraud-score", …)`` is
+``POST {base_url}/models/fraud-score/predict`` with ``X-Request-Id`` and ``Idempotency-Key``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Generator
+from typing import Any
+
+from .. import tracing
+from ..call import CallContext, CallOutcome, Flow, Step, Target
+from ..effects import Effect, HttpAnswer, RefreshToken, Send
+from ..errors import ModelwireError
+from ..redact import redact_headers
+from ..responses import read_answer
+from . import Stage
+
+_log = logging.getLogger("modelwire")
+
+
+def _headers(ctx: CallContext, target: Target) -> dict[str, str]:
+    headers = dict(ctx.runtime.options.headers)
+    headers["X-Request-Id"] = ctx.request_id
+    headers["traceparent"] = tracing.traceparent(ctx.trace_id)
+    if target.idempotency_key is not None:
+        headers["Idempotency-Key"] = target.idempotency_key
+    if target.version is not None:
+        headers["X-Model-Version"] = target.version
+    return headers
+
+
+def _attempt(
+    ctx: CallContext, target: Target, send: Send, path: str
+) -> Generator[Effect, Any, HttpAnswer]:
+    """One request/answer pair with its events; returns the ``HttpAnswer``."""
+    clock = ctx.runtime.clock
+    ctx.attempts += 1
+    attempt, method = ctx.attempts, send.method
+    if ctx.token is not None:
+        send.headers["Authorization"] = "Bearer " + ctx.token
+    ctx.emit("request", target, attempt=attempt, method=method, path=path)
+    if _log.isEnabledFor(logging.DEBUG):
+        _log.debug("%s %s headers=%s", method, send.url, redact_headers(send.headers))
+    started = clock.monotonic()
+    try:
+        answer: HttpAnswer = yield send
+    except ModelwireError as err:  # no HTTP answer: timeout, connection error, the caller's abort
+        err.request_id, err.trace_id = ctx.request_id, ctx.trace_id
+        latency_ms = (clock.monotonic() - started) * 1000.0
+        ctx.emit(
+            "request_error", target, attempt=attempt, error_code=err.code, latency_ms=latency_ms
+        )
+        raise
+    latency_ms = (clock.monotonic() - started) * 1000.0
+    ctx.emit(
+        "response",
+        target,
+        attempt=attempt,
+        method=method,
+        path=path,
+        status=answer.status,
+        latency_ms=latency_ms,
+    )
+    return answer
+
+
+def run(ctx: CallContext, target: Target, next: Step) -> Flow:  # noqa: A002 - terminal stage
+    op = ctx.op
+    path = op.path(target.model)
+    send = Send(
+        op.method,
+        ctx.runtime.options.base_url + path,
+        _headers(ctx, target),
+        target.body,
+        target.timeout_s,
+    )
+    answer = yield from _attempt(ctx, target, send, path)
+    if answer.status == 401 and ctx.runtime.refreshable_auth and op.authenticated:
+        # One fresh token and one repeat of the attempt (an attempt, not a retry).
+        ctx.token = yield RefreshToken(ctx.token)
+        answer = yield from _attempt(ctx, target, send, path)
+    value, size = read_answer(
+        op,
+        answer,
+        target.model,
+        request_id=ctx.request_id,
+        trace_id=ctx.trace_id,
+        now=ctx.runtime.clock.time(),
+    )
+    return CallOutcome(value, ctx.attempts, size)
+
+
+SEND = Stage("send", run)
