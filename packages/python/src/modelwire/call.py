@@ -40,7 +40,7 @@ class Operation(Generic[T]):
     model: str | None = None
     version: str | None = None
     body: Callable[[str | None, str | None], bytes] | None = None
-    kind: str = "call"
+    kind: str = "read"
     authenticated: bool = True
 
 

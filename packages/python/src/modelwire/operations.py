@@ -176,6 +176,7 @@ def submit_job_op(
         model=model,
         version=version,
         body=_envelope_body(model, prepared, request_id, meta, extra),
+        kind="submit_job",
     )
 
 

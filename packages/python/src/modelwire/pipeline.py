@@ -29,11 +29,12 @@ from .stages.timeout import TIMEOUT
 #: The stages of every call, outermost first. Change the order here and nowhere else.
 PIPELINE: tuple[Stage, ...] = (CACHE, COALESCE, FALLBACK, RETRY, BREAKER, TIMEOUT, SEND)
 
-#: The stages each kind of operation runs: predictions all of them; every other operation
-#: retry → breaker (for a model's operations) → timeout → send.
+#: The stages each kind of operation runs (docs/semantics.md, Pipeline order): predictions all of
+#: them; job submissions retry behind their model's breaker; every other call only retries.
 OPERATION_STAGES: Mapping[str, tuple[Stage, ...]] = {
     "predict": PIPELINE,
-    "call": (RETRY, BREAKER, TIMEOUT, SEND),
+    "submit_job": (RETRY, BREAKER, TIMEOUT, SEND),
+    "read": (RETRY, TIMEOUT, SEND),
 }
 
 
