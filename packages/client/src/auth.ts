@@ -16,6 +16,9 @@ export interface TokenSource {
   secrets(): string[];
 }
 
+/** A token endpoint's answer is a few hundred bytes; anything near this is not a token. */
+const TOKEN_RESPONSE_MAX_BYTES = 1_048_576;
+
 /**
  * Builds the token source for the `auth` option: a static token, a provider, or OIDC client
  * credentials (token cached until `skewMs` before expiry, one refresh at a time).
@@ -74,9 +77,10 @@ function oidcTokenSource(
       response = await transport({
         method: 'POST',
         url: oidc.tokenUrl,
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'accept-encoding': 'identity' },
         body: form.toString(),
         signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(10_000)]) : AbortSignal.timeout(10_000),
+        maxResponseBytes: TOKEN_RESPONSE_MAX_BYTES,
       });
     } catch (cause) {
       throw new AuthError(`could not reach the OIDC token endpoint ${oidc.tokenUrl}`, { code: 'TOKEN_UNAVAILABLE', cause });

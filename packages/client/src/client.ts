@@ -109,7 +109,15 @@ class PipelineClient implements ModelwireClient {
     this.emit = emitter(opts.onEvent);
     this.tokens = tokenSource(opts.auth, transport, clock, DEFAULT_POLICY.tokenRefreshSkewMs);
     this.inputDeps = { tokens: this.tokens, cacheScope: opts.cacheScope, maxInputBytes: opts.maxInputBytes };
-    const send = sendStage({ baseUrl: opts.baseUrl, transport, tokens: this.tokens, clock, headers: opts.headers });
+    const send = sendStage({
+      baseUrl: opts.baseUrl,
+      transport,
+      tokens: this.tokens,
+      clock,
+      headers: opts.headers,
+      maxResponseBytes: opts.maxResponseBytes,
+      maxJsonDepth: opts.maxJsonDepth,
+    });
     ({ pipelines: this.pipelines, breakers: this.breakers } = assemblePipelines(opts, send, this.emit));
   }
 

@@ -3,7 +3,7 @@ import { systemClock } from './clock.js';
 import type { ModelwireEvent } from './events.js';
 import { DEFAULT_POLICY } from './generated/policy.js';
 import type { Transport } from './transport/transport.js';
-import { checkMinConfidence, invalidOption, nonNegative, positive } from './validation.js';
+import { checkMinConfidence, invalidOption, nonNegative, positive, positiveInteger } from './validation.js';
 
 /**
  * How the client authenticates. Tokens are never logged, put in errors or used in clear as cache keys.
@@ -90,6 +90,10 @@ export interface ClientOptions {
   deadlineMs?: number;
   /** Inputs whose JSON is larger than this are refused before sending. */
   maxInputBytes?: number;
+  /** Answers whose (decoded) body is larger than this fail with `MalformedResponseError` code `RESPONSE_TOO_LARGE` (default 10 MiB). */
+  maxResponseBytes?: number;
+  /** JSON answers nested deeper than this (arrays and objects) are not accepted (default 100). */
+  maxJsonDepth?: number;
   /** Results whose confidence is below this get `lowConfidence: true`. */
   minConfidence?: number;
   /** Receives request/response/retry/cache/breaker/fallback events (for metrics and tracing). */
@@ -129,6 +133,8 @@ export interface ResolvedOptions {
   timeoutMs: number;
   deadlineMs: number;
   maxInputBytes: number;
+  maxResponseBytes: number;
+  maxJsonDepth: number;
   minConfidence: number | undefined;
   onEvent: ((event: ModelwireEvent) => void) | undefined;
   transport: Transport | undefined;
@@ -160,6 +166,8 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     timeoutMs: positive('timeoutMs', options.timeoutMs, P.timeoutMs),
     deadlineMs: positive('deadlineMs', options.deadlineMs, P.deadlineMs),
     maxInputBytes: positive('maxInputBytes', options.maxInputBytes, P.maxInputBytes),
+    maxResponseBytes: positive('maxResponseBytes', options.maxResponseBytes, P.maxResponseBytes),
+    maxJsonDepth: positiveInteger('maxJsonDepth', options.maxJsonDepth, P.maxJsonDepth),
     minConfidence: checkMinConfidence(options.minConfidence),
     onEvent: options.onEvent,
     transport: options.transport,

@@ -41,6 +41,17 @@ export function positive(name: string, value: number | undefined, fallback: numb
 }
 
 /**
+ * `value` (or `fallback` when undefined), checked to be an integer > 0.
+ *
+ * @example positiveInteger('maxJsonDepth', options.maxJsonDepth, 100)
+ */
+export function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  const v = positive(name, value, fallback);
+  if (!Number.isInteger(v)) invalidOption(`${name} must be an integer, got ${String(value)}`);
+  return v;
+}
+
+/**
  * A confidence threshold: undefined, or a number in [0, 1].
  *
  * @example checkMinConfidence(0.7) // 0.7

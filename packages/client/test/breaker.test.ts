@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { TimeoutError } from '../src/errors/error-classes.js';
+import type { CallContext } from '../src/internal/call-context.js';
+import { BreakerRegistry, breakerStage } from '../src/policies/breaker-stage.js';
 import { ConsecutiveBreaker } from '../src/policies/consecutive-breaker.js';
 import { ManualClock } from '../src/testing-clock.js';
 
@@ -74,5 +77,26 @@ describe('ConsecutiveBreaker', () => {
     breaker.record('ignored');
     expect(breaker.state).toBe('half-open');
     expect(breaker.tryAcquire()).toBe(true);
+  });
+});
+
+describe('breakerStage', () => {
+  // The half-open trial slot is released on every exit path (docs/semantics.md "Attempt boundaries").
+  it('a trial that throws anything (here a raw RangeError) frees the slot: still half-open, the next call may trial', async () => {
+    const clock = new ManualClock();
+    const registry = new BreakerRegistry({ consecutiveFailures: 1, resetTimeoutMs: 100 }, clock, () => {});
+    const stage = breakerStage(registry);
+    const ctx = { model: 'fraud-score', version: undefined, requestId: 'r', traceId: 't' } as CallContext;
+    const breaker = registry.get('fraud-score', undefined);
+    breaker.record('failure');
+    clock.advance(100);
+    await expect(stage(ctx, async () => Promise.reject(new RangeError('Maximum call stack size exceeded')))).rejects.toThrow(RangeError);
+    expect(breaker.state).toBe('half-open');
+    await expect(stage(ctx, async () => Promise.reject(new TimeoutError('slow', { code: 'TIMEOUT' })))).rejects.toThrow(TimeoutError);
+    expect(breaker.state).toBe('open');
+    clock.advance(100);
+    const answer = { envelope: {}, bytes: 2, servedVersion: undefined, cached: false, stale: false, fallback: undefined, attempts: 1 };
+    await expect(stage(ctx, async () => answer)).resolves.toBe(answer);
+    expect(breaker.state).toBe('closed');
   });
 });

@@ -42,6 +42,18 @@ const SCENARIO_SCHEMA = {
                 raw_body: { type: 'string' },
                 delay_ms: { type: 'number', minimum: 0, maximum: 600000 },
                 reset: { type: 'boolean' },
+                body_parts: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['text'],
+                    additionalProperties: false,
+                    properties: { text: { type: 'string' }, times: { type: 'integer', minimum: 1, maximum: 100000000 } },
+                  },
+                },
+                chunk_bytes: { type: 'integer', minimum: 1 },
+                chunk_interval_ms: { type: 'number', minimum: 0, maximum: 60000 },
+                stall_after_bytes: { type: 'integer', minimum: 0 },
               },
             },
           },

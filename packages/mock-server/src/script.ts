@@ -16,6 +16,14 @@ export interface ScriptedResponse {
   delay_ms?: number;
   /** Destroy the socket instead of answering (a connection reset). */
   reset?: boolean;
+  /** The body as parts, each `text` repeated `times` (deep or huge bodies without huge scripts). Wins over `raw_body` and `body`. */
+  body_parts?: { text: string; times?: number }[];
+  /** Send the body in pieces of this many bytes (with `chunk_interval_ms` between them): a trickle. */
+  chunk_bytes?: number;
+  /** The pause between two pieces of the body. */
+  chunk_interval_ms?: number;
+  /** Send the status, headers (with the full content-length) and this many body bytes, then nothing more: a stall. */
+  stall_after_bytes?: number;
 }
 
 /**

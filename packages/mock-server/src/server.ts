@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createMockState, createModelwireHandlers, errorCodeForStatus, errorEnvelope, type MockState, requestIds } from '@modelwire/msw';
 import { getResponse, type RequestHandler } from 'msw';
 import { handleAdmin } from './admin.js';
+import { isShaped, writeShaped } from './body-shaping.js';
 import { readIncoming, toFetchRequest, writeFetchResponse } from './bridge.js';
 import { RequestLog } from './request-log.js';
 import { ScriptBook, type ScriptedResponse } from './script.js';
@@ -82,6 +83,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     }
     const ids = requestIds(toHeaders(req), parsed);
     headers['x-request-id'] ??= ids.requestId;
+    if (isShaped(script)) {
+      await writeShaped(req, res, script, headers);
+      return true;
+    }
     if (script.raw_body !== undefined) {
       headers['content-type'] ??= 'application/json';
       await writeFetchResponse(res, new Response(script.raw_body, { status: script.status ?? 200, headers }));

@@ -130,7 +130,15 @@ def client_options(raw: dict[str, Any], tokens: list[TokenState]) -> dict[str, A
         options["breaker"] = False if raw["breaker"] is False else BreakerOptions(**raw["breaker"])
     if "cache" in raw:
         options["cache"] = False if raw["cache"] is False else CacheOptions(**raw["cache"])
-    for key in ("cache_scope", "timeout_ms", "deadline_ms", "min_confidence", "max_input_bytes"):
+    for key in (
+        "cache_scope",
+        "timeout_ms",
+        "deadline_ms",
+        "min_confidence",
+        "max_input_bytes",
+        "max_response_bytes",
+        "max_json_depth",
+    ):
         if key in raw:
             options[key] = raw[key]
     return options

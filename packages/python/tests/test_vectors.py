@@ -15,6 +15,7 @@ from modelwire._core import NO_ARGS, ClientCore
 from modelwire._http import transport_error
 from modelwire.abort import aborted_error
 from modelwire.auth import OIDCClientCredentials, StaticToken, fixed_scope
+from modelwire.body import BodyReader
 from modelwire.breaker import Breaker
 from modelwire.cache_key import ANONYMOUS_SCOPE, cache_key, token_scope
 from modelwire.effects import HttpAnswer
@@ -174,6 +175,13 @@ def _local(what: str) -> ModelwireError:
         return _circuit_open()
     if what == "deadline_exceeded":
         return deadline_error(_CORE.context(_PREDICT, NO_ARGS, None), None)
+    if what == "response_too_large":
+        reader = BodyReader(200, {}, max_bytes=10)
+        try:
+            reader.feed(b"x" * 11)  # the reader both twins feed their body's chunks to
+        except ModelwireError as err:
+            return err
+        raise AssertionError("a body above max_response_bytes must fail")
     data = {"amount": float("nan")} if what == "invalid_input" else {"note": "x" * 100}
     try:
         prepare_input("fraud-score", None, ANONYMOUS_SCOPE, data, max_bytes=10)
@@ -182,12 +190,23 @@ def _local(what: str) -> ModelwireError:
     raise AssertionError(f"unknown local case {what}")
 
 
+_TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
+
+
 def _answer(response: dict[str, Any]) -> ModelwireError | None:
     """Run an HTTP answer through the SDK's response parser: None for a success."""
     body = response["raw_body"] if "raw_body" in response else json.dumps(response["body"])
     answer = HttpAnswer(response["status"], response.get("headers") or {}, body.encode())
     try:
-        read_answer(_PREDICT, answer, "fraud-score", request_id="req-1", trace_id=None, now=0)
+        read_answer(
+            _PREDICT,
+            answer,
+            "fraud-score",
+            request_id="req-1",
+            trace_id=_TRACE_ID,  # a real call always has one (tracing.trace_id_for)
+            now=0,
+            max_json_depth=FAILURES["max_json_depth"],
+        )
     except ModelwireError as err:
         return err
     return None

@@ -5,9 +5,11 @@
 // and the errors share one `ModelwireError` class.
 import { createClientWith } from '../../../packages/client/src/client.js';
 import { ModelwireError } from '../../../packages/client/src/errors/modelwire-error.js';
+import { DEFAULT_POLICY } from '../../../packages/client/src/generated/policy.js';
 import type { Answer } from '../../../packages/client/src/internal/call-context.js';
 import { parseResponse } from '../../../packages/client/src/internal/parse-response.js';
 import { ManualClock } from '../../../packages/client/src/testing-clock.js';
+import { kyTransport } from '../../../packages/client/src/transport/ky-transport.js';
 import type { HttpRequest, HttpResponse, Transport } from '../../../packages/client/src/transport/transport.js';
 import type { LocalFailure } from './vectors.js';
 
@@ -42,7 +44,12 @@ export function parsedOutcome(response: {
     headers: Object.fromEntries(Object.entries(response.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
     body: response.raw_body ?? (response.body === undefined ? '' : JSON.stringify(response.body)),
   };
-  const parsed = parseResponse(http, { requestId: 'req-local', traceId: '0'.repeat(32), wallMs: Date.UTC(2026, 0, 1) });
+  const parsed = parseResponse(http, {
+    requestId: 'req-local',
+    traceId: '0'.repeat(32),
+    wallMs: Date.UTC(2026, 0, 1),
+    maxJsonDepth: DEFAULT_POLICY.maxJsonDepth,
+  });
   return parsed instanceof ModelwireError ? { error: parsed } : { answer: parsed };
 }
 
@@ -102,6 +109,11 @@ async function localError(situation: LocalFailure): Promise<unknown> {
     }
     case 'invalid_input':
       return error(client(async () => ({ status: 200, headers: {}, body: OK_BODY })).predict('Not A Model Name', data));
+    case 'response_too_large': {
+      // Through the real body reader (ky over a fetch whose answer streams past the limit).
+      const big = async () => new Response(OK_BODY.replace('"legit"', `"${'x'.repeat(200)}"`), { status: 200 });
+      return error(client(kyTransport(big as typeof fetch), { maxResponseBytes: 100 }).predict('fraud-score', data));
+    }
     case 'input_too_large':
       return error(client(async () => ({ status: 200, headers: {}, body: OK_BODY }), { maxInputBytes: 8 }).predict('fraud-score', data));
   }

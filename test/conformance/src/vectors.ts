@@ -96,6 +96,7 @@ export function specialValue(c: { input_json: string; path: (string | number)[];
 
 /** The situation of a `local` case in `failures.json`: an attempt's outcome without an HTTP answer. */
 export type LocalFailure =
+  | 'response_too_large'
   | 'timeout'
   | 'connection'
   | 'aborted'
@@ -107,6 +108,8 @@ export type LocalFailure =
 /** `failures.json` (the failure table of docs/semantics.md). */
 export interface FailureVectors {
   retry_on_status: number[];
+  /** The depth limit the depth cases assume (the contract's default). */
+  max_json_depth: number;
   cases: ({
     name: string;
     expected: {

@@ -6,6 +6,7 @@ import { cacheKey, canonicalJson, parseRetryAfter, scopeFor, verifyWebhook } fro
 import canonicalize from 'canonicalize';
 import { describe, expect, it } from 'vitest';
 import { ModelwireError } from '../../../packages/client/src/errors/modelwire-error.js';
+import { DEFAULT_POLICY } from '../../../packages/client/src/generated/policy.js';
 import { breakerVerdict, fallbackReason, isRetryable } from '../../../packages/client/src/policies/failure.js';
 import { localOutcome, parsedOutcome } from '../src/failure-outcomes.js';
 import {
@@ -145,6 +146,9 @@ describe('retry-after.json', () => {
 describe('failures.json', () => {
   const v = loadVectors<FailureVectors>('failures.json');
   const retryOnStatus = new Set(v.retry_on_status);
+  it('the depth cases assume the contract default max_json_depth', () => {
+    expect(v.max_json_depth).toBe(DEFAULT_POLICY.maxJsonDepth);
+  });
   for (const c of v.cases) {
     it(`failure table: ${c.name}`, async () => {
       const outcome = 'response' in c ? parsedOutcome(c.response) : await localOutcome(c.local);

@@ -37,6 +37,8 @@ export const DEFAULT_POLICY = {
   "timeoutMs": 10000,
   "deadlineMs": 30000,
   "maxInputBytes": 10485760,
+  "maxResponseBytes": 10485760,
+  "maxJsonDepth": 100,
   "jobs": {
     "pollInitialMs": 250,
     "pollMultiplier": 1.5,

@@ -5,19 +5,34 @@ import { parseRetryAfter } from '../retry-after.js';
 import type { HttpResponse } from '../transport/transport.js';
 import { byteLength } from './byte-length.js';
 import type { Answer } from './call-context.js';
-import { deepFreeze } from './deep-freeze.js';
+import { freezeWithinDepth } from './freeze-within-depth.js';
 
 function snippet(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  // Only the start is quoted: a huge body is not scanned whole.
+  const flat = text.slice(0, 480).replace(/\s+/g, ' ').trim();
   return flat.length > 120 ? `${flat.slice(0, 120)}…` : flat || '(empty body)';
 }
 
-function tryJson(text: string): unknown {
+/** Marks a body that is JSON but nested deeper than `maxJsonDepth`: on a 2xx malformed, else a non-JSON error body. */
+const TOO_DEEP = Symbol('too deep');
+
+/** The parsed body frozen, undefined when it is not JSON, `TOO_DEEP` when nested deeper than `maxDepth`. */
+function tryJson(text: string, maxDepth: number): unknown {
+  let json: unknown;
   try {
-    return JSON.parse(text);
+    json = JSON.parse(text);
   } catch {
     return undefined;
   }
+  return freezeWithinDepth(json, maxDepth) ? json : TOO_DEEP;
+}
+
+/** What the parser needs besides the answer: the call's ids, the wall clock (Retry-After) and the depth limit. */
+export interface ParseContext {
+  requestId: string;
+  traceId: string;
+  wallMs: number;
+  maxJsonDepth: number;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -26,30 +41,31 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * Turns an HTTP answer into an `Answer` (2xx success envelope) or the typed error it stands for.
- * A 2xx that is not the contract's envelope is a `MalformedResponseError` that quotes what came back.
+ * A 2xx that is not the contract's envelope (or is JSON nested deeper than `maxJsonDepth`) is a
+ * `MalformedResponseError` that quotes what came back; a non-2xx whose body is not a usable
+ * envelope is its status's error with the default code.
  *
  * @example
- * const result = parseResponse(response, { requestId, traceId, wallMs: Date.now() });
+ * const result = parseResponse(response, { requestId, traceId, wallMs: Date.now(), maxJsonDepth: 100 });
  * if (result instanceof ModelwireError) throw result;
  */
-export function parseResponse(
-  response: HttpResponse,
-  ids: { requestId: string; traceId: string; wallMs: number },
-): Answer | ModelwireError {
-  const json = tryJson(response.body);
+export function parseResponse(response: HttpResponse, ids: ParseContext): Answer | ModelwireError {
+  const json = tryJson(response.body, ids.maxJsonDepth);
   if (response.status >= 200 && response.status < 300) {
     if (!isObject(json) || json.status !== 'success' || !('result' in json)) {
       const what =
         json === undefined
           ? `a non-JSON body: ${snippet(response.body)}`
-          : `JSON that is not the success envelope: ${snippet(response.body)}`;
+          : json === TOO_DEEP
+            ? `JSON nested deeper than maxJsonDepth (${ids.maxJsonDepth}): ${snippet(response.body)}`
+            : `JSON that is not the success envelope: ${snippet(response.body)}`;
       return new MalformedResponseError(
         `HTTP ${response.status} carried ${what} (expected {status:"success", code, message, request_id, trace_id, result}); check baseUrl points at the model gateway's /v1`,
         { code: 'MALFORMED_RESPONSE', httpStatus: response.status, requestId: ids.requestId, traceId: ids.traceId },
       );
     }
     return {
-      envelope: deepFreeze(json),
+      envelope: json,
       bytes: byteLength(response.body),
       servedVersion: response.headers['x-model-version'],
       cached: false,

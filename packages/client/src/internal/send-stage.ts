@@ -1,14 +1,16 @@
 import type { TokenSource } from '../auth.js';
 import type { Clock } from '../clock.js';
-import { AbortedError, ConnectionError } from '../errors/error-classes.js';
+import { AbortedError, ConnectionError, MalformedResponseError } from '../errors/error-classes.js';
+import { errorFromResponse } from '../errors/from-response.js';
 import { ModelwireError } from '../errors/modelwire-error.js';
 import type { AttemptErrorCode } from '../events.js';
 import { AttemptTimedOut } from '../policies/timeout-stage.js';
 import { redactText } from '../redact.js';
 import { formatTraceparent } from '../trace.js';
-import type { HttpRequest, HttpResponse, Transport } from '../transport/transport.js';
+import { type HttpRequest, type HttpResponse, ResponseTooLarge, type Transport } from '../transport/transport.js';
+import { byteLength } from './byte-length.js';
 import { type Answer, type CallContext, callFields } from './call-context.js';
-import { parseResponse } from './parse-response.js';
+import { type ParseContext, parseResponse } from './parse-response.js';
 
 interface SendDeps {
   baseUrl: string;
@@ -16,14 +18,18 @@ interface SendDeps {
   tokens: TokenSource;
   clock: Clock;
   headers: Record<string, string>;
+  maxResponseBytes: number;
+  maxJsonDepth: number;
 }
 
 /**
  * The pipeline's last step: one HTTP attempt. Builds the headers (ids, trace, version pin, bearer
  * token), sends through the transport, parses the answer, and on a 401 repeats once with a fresh
- * token when the credential can be refreshed (a new attempt, not a retry).
+ * token when the credential can be refreshed (a new attempt, not a retry). It is the attempt's one
+ * boundary: whatever the transport or the parser throws leaves as a typed error
+ * (docs/semantics.md "Attempt boundaries"), and a body above `maxResponseBytes` is malformed.
  *
- * @example const send = sendStage({ baseUrl, transport, tokens, clock, headers: {} });
+ * @example const send = sendStage({ baseUrl, transport, tokens, clock, headers: {}, maxResponseBytes: 10_485_760, maxJsonDepth: 100 });
  */
 export function sendStage(deps: SendDeps): (ctx: CallContext) => Promise<Answer> {
   const { transport, tokens, clock } = deps;
@@ -35,31 +41,37 @@ export function sendStage(deps: SendDeps): (ctx: CallContext) => Promise<Answer>
       !forceRefresh && ctx.counter.attempts === 0 && ctx.presetToken !== undefined
         ? ctx.presetToken
         : await tokens.token(forceRefresh, ctx.signal);
-    const request = buildRequest(ctx, path, token, deps.baseUrl, deps.headers);
+    const request = buildRequest(ctx, path, token, deps);
     const attemptNo = ++ctx.counter.attempts;
     if (ctx.observed) ctx.emit({ type: 'request', ...callFields(ctx), attempt: attemptNo, method: request.method, path });
     const started = clock.now();
+    const answered = (status: number) => {
+      if (ctx.observed) {
+        const latencyMs = clock.now() - started;
+        ctx.emit({ type: 'response', ...callFields(ctx), attempt: attemptNo, method: request.method, path, status, latencyMs });
+      }
+    };
     let response: HttpResponse;
     try {
       response = await transport(request);
+      // A custom transport may ignore the limit: the answer it returned is held to it here.
+      checkBodySize(response, request.maxResponseBytes);
     } catch (cause) {
+      if (cause instanceof ResponseTooLarge) {
+        answered(cause.status);
+        throw responseTooLarge(ctx, cause, request.maxResponseBytes);
+      }
       const errorCode = attemptErrorCode(ctx.signal);
       ctx.emit({ type: 'request_error', ...callFields(ctx), attempt: attemptNo, errorCode, latencyMs: clock.now() - started });
       throw transportFailure(ctx, request, cause, errorCode, tokens);
     }
-    if (ctx.observed) {
-      const latencyMs = clock.now() - started;
-      ctx.emit({
-        type: 'response',
-        ...callFields(ctx),
-        attempt: attemptNo,
-        method: request.method,
-        path,
-        status: response.status,
-        latencyMs,
-      });
-    }
-    const parsed = parseResponse(response, { requestId: ctx.requestId, traceId: ctx.traceId, wallMs: clock.wallMs() });
+    answered(response.status);
+    const parsed = parseAnswer(response, {
+      requestId: ctx.requestId,
+      traceId: ctx.traceId,
+      wallMs: clock.wallMs(),
+      maxJsonDepth: deps.maxJsonDepth,
+    });
     if (parsed instanceof ModelwireError) {
       if (response.status === 401 && tokens.refreshable && !forceRefresh) return attempt(ctx, true);
       // Server messages are echoed to the caller: scrub anything that looks like our credential.
@@ -74,16 +86,12 @@ export function sendStage(deps: SendDeps): (ctx: CallContext) => Promise<Answer>
   return (ctx) => attempt(ctx, false);
 }
 
-function buildRequest(
-  ctx: CallContext,
-  path: string,
-  token: string | undefined,
-  baseUrl: string,
-  extraHeaders: Record<string, string>,
-): HttpRequest {
+function buildRequest(ctx: CallContext, path: string, token: string | undefined, deps: SendDeps): HttpRequest {
   const headers: Record<string, string> = {
-    ...extraHeaders,
+    ...deps.headers,
     accept: 'application/json',
+    // No compression: the response limit then counts what was sent, and no decompression bomb can be.
+    'accept-encoding': 'identity',
     'x-request-id': ctx.requestId,
     traceparent: formatTraceparent({ traceId: ctx.traceId, flags: ctx.traceFlags }),
   };
@@ -94,10 +102,11 @@ function buildRequest(
   if (token !== undefined) headers.authorization = `Bearer ${token}`;
   return {
     method: ctx.method,
-    url: baseUrl + path,
+    url: deps.baseUrl + path,
     headers,
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     signal: ctx.signal as AbortSignal,
+    maxResponseBytes: deps.maxResponseBytes,
   };
 }
 
@@ -119,4 +128,40 @@ function transportFailure(ctx: CallContext, request: HttpRequest, cause: unknown
     requestId: ctx.requestId,
     traceId: ctx.traceId,
   });
+}
+
+/** Throws `ResponseTooLarge` when a body a transport returned is above the limit (a UTF-16 unit is at most 3 UTF-8 bytes). */
+function checkBodySize(response: HttpResponse, limit: number): void {
+  const { body } = response;
+  if (body.length * 3 <= limit) return;
+  const bytes = byteLength(body);
+  if (bytes > limit) throw new ResponseTooLarge(response.status, bytes);
+}
+
+function responseTooLarge(ctx: CallContext, cause: ResponseTooLarge, limit: number): MalformedResponseError {
+  return new MalformedResponseError(
+    `HTTP ${cause.status} answered with a body above maxResponseBytes (${limit}): at least ${cause.bytes} bytes; reading stopped there`,
+    { code: 'RESPONSE_TOO_LARGE', httpStatus: cause.status, requestId: ctx.requestId, traceId: ctx.traceId },
+  );
+}
+
+/**
+ * The attempt's boundary for the answer: the parser never throws by design, but if anything in it
+ * does, the answer still becomes a typed error — malformed on a 2xx, the status's kind otherwise.
+ */
+function parseAnswer(response: HttpResponse, context: ParseContext): Answer | ModelwireError {
+  try {
+    return parseResponse(response, context);
+  } catch (cause) {
+    if (response.status >= 200 && response.status < 300) {
+      return new MalformedResponseError(`HTTP ${response.status} carried a body that could not be read: ${String(cause)}`, {
+        code: 'MALFORMED_RESPONSE',
+        httpStatus: response.status,
+        requestId: context.requestId,
+        traceId: context.traceId,
+        cause,
+      });
+    }
+    return errorFromResponse({ status: response.status, requestId: context.requestId, traceId: context.traceId });
+  }
 }

@@ -2,9 +2,9 @@ import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.js';
 import { CircuitOpenError } from '../errors/error-classes.js';
 import type { BreakerState } from '../events.js';
-import type { Answer, Stage } from '../internal/call-context.js';
+import type { Stage } from '../internal/call-context.js';
 import { ConsecutiveBreaker } from './consecutive-breaker.js';
-import { breakerVerdict } from './failure.js';
+import { type BreakerVerdict, breakerVerdict } from './failure.js';
 
 /**
  * One breaker per (model, pinned version), created on first use.
@@ -48,14 +48,17 @@ export function breakerStage(registry: BreakerRegistry): Stage {
         { code: 'CIRCUIT_OPEN', requestId: ctx.requestId, traceId: ctx.traceId },
       );
     }
-    let answer: Answer;
+    // Released on every exit path: whatever `next` throws, the trial slot is freed with the table's verdict.
+    let verdict: BreakerVerdict = 'ignored';
     try {
-      answer = await next(ctx);
+      const answer = await next(ctx);
+      verdict = breakerVerdict({ answer });
+      return answer;
     } catch (error) {
-      breaker.record(breakerVerdict({ error }));
+      verdict = breakerVerdict({ error });
       throw error;
+    } finally {
+      breaker.record(verdict);
     }
-    breaker.record(breakerVerdict({ answer }));
-    return answer;
   };
 }

@@ -8,7 +8,10 @@ export interface HttpRequest {
   url: string;
   headers: Record<string, string>;
   body?: string;
+  /** Aborts the attempt (per-attempt timeout, deadline, caller): it must also stop the body read. */
   signal: AbortSignal;
+  /** Stop reading and reject with `ResponseTooLarge` once the (decoded) body exceeds this many bytes. */
+  maxResponseBytes: number;
 }
 
 /** One HTTP answer; header names are lower-case. @example ({ status: 200, headers: { 'x-model-version': '2' }, body: '{…}' }) */
@@ -19,8 +22,10 @@ export interface HttpResponse {
 }
 
 /**
- * Sends one request. Rejects with the signal's reason when aborted, and with any other error when the
- * connection fails (the pipeline turns those into `ConnectionError`). HTTP error statuses resolve.
+ * Sends one request and reads its whole body. Rejects with the signal's reason when aborted (also
+ * while the body is being read), with `ResponseTooLarge` once the body exceeds
+ * `request.maxResponseBytes`, and with any other error when the connection fails (the pipeline turns
+ * those into `ConnectionError`). HTTP error statuses resolve.
  *
  * @example
  * const transport: Transport = async (req) => ({ status: 200, headers: {}, body: '{}' });
@@ -29,3 +34,20 @@ export type Transport = ((request: HttpRequest) => Promise<HttpResponse>) & {
   /** Releases pooled connections (called by `client.close()` for transports the client created). */
   close?: () => Promise<void>;
 };
+
+/**
+ * How a transport reports a body above `request.maxResponseBytes` (announced by `Content-Length` or
+ * counted while reading): it stops reading and rejects with this; the client turns it into
+ * `MalformedResponseError` code `RESPONSE_TOO_LARGE`.
+ *
+ * @example if (bytes > request.maxResponseBytes) throw new ResponseTooLarge(status, bytes);
+ */
+export class ResponseTooLarge extends Error {
+  constructor(
+    readonly status: number,
+    readonly bytes: number,
+  ) {
+    super(`the response body is larger than the limit (at least ${bytes} bytes)`);
+    this.name = 'ResponseTooLarge';
+  }
+}

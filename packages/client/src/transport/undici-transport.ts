@@ -1,9 +1,10 @@
-import { Agent, request as undiciRequest } from 'undici';
-import type { HttpResponse, Transport } from './transport.js';
+import { Agent, type Dispatcher, request as undiciRequest } from 'undici';
+import { type HttpResponse, ResponseTooLarge, type Transport } from './transport.js';
 
 /**
  * The Node-optimised transport: `undici.request` on a keep-alive pool, no WHATWG streams in the hot
- * path. Behaviour is identical to the ky transport (the same tests run against both).
+ * path. Behaviour is identical to the ky transport (the same tests run against both): the request's
+ * signal also aborts the body read, and a body above `maxResponseBytes` is cut off.
  *
  * @example
  * createClient({ baseUrl, transport: undiciTransport() });
@@ -22,8 +23,39 @@ export function undiciTransport(options: { connections?: number } = {}): Transpo
     for (const [name, value] of Object.entries(response.headers)) {
       headers[name] = Array.isArray(value) ? value.join(', ') : value;
     }
-    return { status: response.statusCode, headers, body: await response.body.text() };
+    const announced = Number(headers['content-length']);
+    if (announced > request.maxResponseBytes) {
+      response.body.destroy();
+      throw new ResponseTooLarge(response.statusCode, announced);
+    }
+    const body = await readLimited(response.body, response.statusCode, request.maxResponseBytes);
+    return { status: response.statusCode, headers, body };
   };
   transport.close = () => dispatcher.close();
   return transport;
+}
+
+/**
+ * Reads a body as UTF-8 with a running byte count, destroying it as soon as the count exceeds
+ * `limit`. An abort of the request's signal destroys the body with the reason (undici), which
+ * rejects here too.
+ */
+function readLimited(body: Dispatcher.ResponseData['body'], status: number, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        body.destroy();
+        reject(new ResponseTooLarge(status, size));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    body.once('end', () => resolve((chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)).toString('utf8')));
+    body.once('error', reject);
+    // Closed without 'end' or 'error' (destroyed elsewhere): the body is incomplete.
+    body.once('close', () => reject(new Error('the response body closed before its end')));
+  });
 }

@@ -9,6 +9,12 @@ export interface Scripted {
   headers?: Record<string, string>;
   delayMs?: number;
   destroy?: boolean;
+  /** Send `raw` without `content-length` (chunked), in 16 KiB writes. */
+  chunked?: boolean;
+  /** Send the headers (with the full `content-length`) and this many bytes of `raw`, then nothing more. */
+  stallAfterBytes?: number;
+  /** Trickle `raw`: 4 bytes every this many ms. */
+  trickleMs?: number;
 }
 
 /** What the server saw. */
@@ -65,6 +71,10 @@ export async function startScriptServer() {
       const status = next?.status ?? 200;
       const headers: Record<string, string> = { 'content-type': 'application/json', ...(next?.headers ?? {}) };
       if (res.destroyed) return;
+      if (next?.raw !== undefined && (next.chunked || next.stallAfterBytes !== undefined || next.trickleMs !== undefined)) {
+        await writeShaped(res, status, headers, next);
+        return;
+      }
       if (next?.raw !== undefined) {
         res.writeHead(status, headers).end(next.raw);
         return;
@@ -105,3 +115,21 @@ export async function startScriptServer() {
 }
 
 export type ScriptServer = Awaited<ReturnType<typeof startScriptServer>>;
+
+/**
+ * A chunked, trickled or stalled answer: headers at once, the body in 16 KiB writes (4 bytes every
+ * `trickleMs` when trickled), stopping for good at `stallAfterBytes`.
+ */
+async function writeShaped(res: ServerResponse, status: number, headers: Record<string, string>, next: Scripted): Promise<void> {
+  const bytes = Buffer.from(next.raw ?? '', 'utf8');
+  if (!next.chunked) headers['content-length'] = String(bytes.length);
+  res.writeHead(status, headers);
+  res.flushHeaders();
+  const end = Math.min(bytes.length, next.stallAfterBytes ?? bytes.length);
+  const step = next.trickleMs ? 4 : 16_384;
+  for (let offset = 0; offset < end && !res.destroyed; offset += step) {
+    if (offset > 0 && next.trickleMs) await new Promise((r) => setTimeout(r, next.trickleMs));
+    res.write(bytes.subarray(offset, Math.min(end, offset + step)));
+  }
+  if (end === bytes.length) res.end();
+}

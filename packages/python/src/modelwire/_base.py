@@ -48,6 +48,8 @@ class BaseClient(Generic[TransportT]):
         on_event: EventHandler | None = None,
         cache_scope: str | None = None,
         max_input_bytes: int | None = None,
+        max_response_bytes: int | None = None,
+        max_json_depth: int | None = None,
         headers: Mapping[str, str] | None = None,
         transport: TransportT | None = None,
         clock: Clock | None = None,
@@ -66,6 +68,8 @@ class BaseClient(Generic[TransportT]):
             cache_scope=cache_scope,
             clock=clock,
             max_input_bytes=max_input_bytes,
+            max_response_bytes=max_response_bytes,
+            max_json_depth=max_json_depth,
             headers=headers,
         )
         self._core = ClientCore(options)

@@ -24,9 +24,18 @@ import httpx
 
 from ._base import BaseClient
 from ._core import Call, CallArgs
-from ._http import answer_of, build_request, transport_error
+from ._http import (
+    answer_of,
+    araw_chunks,
+    attempt_error,
+    body_reader,
+    build_request,
+    timeout_error,
+    within,
+)
 from .abort import AbortSignal, aborted_error, until_aborted
 from .auth import AsyncTokenSource
+from .body import ACCEPT_IDENTITY
 from .coalesce import AsyncCoalescer
 from .effects import Drive, Effect, HttpAnswer, RefreshToken, Send, Share, Sleep
 from .errors import ModelwireError
@@ -70,7 +79,11 @@ class AsyncClient(BaseClient[httpx.AsyncBaseTransport]):
 
     def _open(self, transport: httpx.AsyncBaseTransport | None) -> None:
         # The client owns retries: httpx's transport retries stay at 0 so layers never multiply.
-        self._http = httpx.AsyncClient(transport=transport, timeout=self._core.options.timeout_s)
+        # No compression asked for on any request, token requests included.
+        self._http = httpx.AsyncClient(
+            transport=transport, timeout=self._core.options.timeout_s, headers=ACCEPT_IDENTITY
+        )
+        self._max_body = self._core.options.max_response_bytes
         self._tokens = AsyncTokenSource(
             self._core.options.auth, self._http, self._core.options.clock
         )
@@ -118,10 +131,27 @@ class AsyncClient(BaseClient[httpx.AsyncBaseTransport]):
             return err
 
     async def _send(self, effect: Send) -> HttpAnswer:
+        """One attempt, bounded as a whole (connect, headers and the whole body) by one
+        ``effect.timeout_s`` timer started with it."""
+        box: list[httpx.Response] = []  # the response, once its headers arrived
         try:
-            return answer_of(await self._http.send(build_request(self._http, effect)))
-        except httpx.HTTPError as err:
-            raise transport_error(err, effect.timeout_s) from None
+            return await within(effect.timeout_s, self._exchange(effect, box))
+        except asyncio.TimeoutError:
+            raise timeout_error(effect.timeout_s) from None
+        except Exception as err:  # noqa: BLE001 - the attempt's one boundary
+            status = box[0].status_code if box else None
+            raise attempt_error(err, status, effect.timeout_s, False) from None
+
+    async def _exchange(self, effect: Send, box: list[httpx.Response]) -> HttpAnswer:
+        response = await self._http.send(build_request(self._http, effect), stream=True)
+        box.append(response)
+        try:
+            reader = body_reader(response, self._max_body)
+            async for chunk in araw_chunks(response):
+                reader.feed(chunk)
+            return answer_of(response, reader.finish())
+        finally:
+            await response.aclose()
 
     # ------------------------------------------------------------------------------- predict
     async def predict(

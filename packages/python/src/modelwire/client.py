@@ -16,6 +16,7 @@ Example::
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, TypeVar, overload
@@ -24,15 +25,25 @@ import httpx
 
 from ._base import BaseClient
 from ._core import Call, CallArgs
-from ._http import answer_of, build_request, transport_error
+from ._http import (
+    answer_of,
+    attempt_error,
+    body_reader,
+    build_request,
+    raw_chunks,
+    timeout_error,
+    transport_error,
+)
 from .abort import AbortableRunner, AbortSignal, aborted_error
 from .auth import SyncTokenSource
+from .body import ACCEPT_IDENTITY
 from .clock import SYSTEM_CLOCK
 from .coalesce import SyncCoalescer, at_io
 from .effects import Drive, Effect, HttpAnswer, RefreshToken, Send, Share, Sleep
 from .errors import ModelwireError
 from .generated.models import Health, Job, ModelHealth, ModelInfo, ModelSummary
 from .result import Prediction
+from .watchdog import Alarm, Watchdog, socket_cut
 
 __all__ = ["Client", "transport_error"]
 
@@ -46,7 +57,8 @@ class Client(BaseClient[httpx.BaseTransport]):
     ``StaticToken``, ``TokenProvider``, ``OIDCClientCredentials``), ``fallbacks`` (mapping or
     function), ``retry``, ``breaker``, ``cache`` (``CacheOptions`` or False), ``timeout_ms``
     (per attempt), ``deadline_ms`` (whole call), ``min_confidence``, ``on_event``,
-    ``cache_scope``, ``max_input_bytes``, ``headers``, ``transport`` (an
+    ``cache_scope``, ``max_input_bytes``, ``max_response_bytes`` (one answer's body, decoded),
+    ``max_json_depth`` (nesting of a JSON answer), ``headers``, ``transport`` (an
     ``httpx.BaseTransport``, e.g. ``httpx.MockTransport`` in tests), ``clock``.
 
     Example::
@@ -65,6 +77,7 @@ class Client(BaseClient[httpx.BaseTransport]):
         """
         self._coalescer.close()
         self._abortable.close()
+        self._watchdog.close()
         self._http.close()
 
     def __enter__(self) -> Client:
@@ -80,7 +93,12 @@ class Client(BaseClient[httpx.BaseTransport]):
 
     def _open(self, transport: httpx.BaseTransport | None) -> None:
         # The client owns retries: httpx's transport retries stay at 0 so layers never multiply.
-        self._http = httpx.Client(transport=transport, timeout=self._core.options.timeout_s)
+        # No compression asked for on any request, token requests included.
+        self._http = httpx.Client(
+            transport=transport, timeout=self._core.options.timeout_s, headers=ACCEPT_IDENTITY
+        )
+        self._max_body = self._core.options.max_response_bytes
+        self._watchdog = Watchdog()
         self._tokens = SyncTokenSource(
             self._core.options.auth, self._http, self._core.options.clock
         )
@@ -124,10 +142,32 @@ class Client(BaseClient[httpx.BaseTransport]):
             return err
 
     def _send(self, effect: Send) -> HttpAnswer:
+        """One attempt, bounded as a whole by ``effect.timeout_s`` from its start: httpx's
+        timeouts bound connecting and the headers; the body is read with a time check per
+        chunk, and the watchdog cuts a body that stalls."""
+        ends = time.monotonic() + effect.timeout_s
+        response: httpx.Response | None = None
+        alarm: Alarm | None = None
         try:
-            return answer_of(self._http.send(build_request(self._http, effect)))
-        except httpx.HTTPError as err:
-            raise transport_error(err, effect.timeout_s) from None
+            response = self._http.send(build_request(self._http, effect), stream=True)
+            alarm = self._watchdog.arm(ends, socket_cut(response))
+            reader = body_reader(response, self._max_body)
+            for chunk in raw_chunks(response):
+                if time.monotonic() > ends:
+                    raise timeout_error(effect.timeout_s)
+                reader.feed(chunk)
+            if time.monotonic() > ends:
+                raise timeout_error(effect.timeout_s)
+            return answer_of(response, reader.finish())
+        except Exception as err:  # noqa: BLE001 - the attempt's one boundary
+            status = response.status_code if response is not None else None
+            timed_out = alarm is not None and alarm.fired
+            raise attempt_error(err, status, effect.timeout_s, timed_out) from None
+        finally:
+            if alarm is not None:
+                self._watchdog.cancel(alarm)
+            if response is not None:
+                response.close()
 
     def _sleep(self, seconds: float, signal: AbortSignal | None) -> None:
         clock = self._core.runtime.clock

@@ -34,7 +34,9 @@ class HttpAnswer:
 @dataclass(slots=True)
 class Send:
     """Perform one HTTP request: answer ``HttpAnswer``, or throw ``TimeoutError`` /
-    ``ConnectionError`` / ``AbortedError`` (the caller left during the attempt)."""
+    ``ConnectionError`` / ``AbortedError`` (the caller left during the attempt) /
+    ``MalformedResponseError`` (a body above ``max_response_bytes``). ``timeout_s`` bounds the
+    whole attempt, body included; the driver raises nothing but typed errors."""
 
     method: str
     url: str

@@ -13,10 +13,12 @@ Example::
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from . import json_depth
+from .generated.policy import DEFAULT_POLICY
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,15 +212,17 @@ def error_from_response(
     request_id: str | None,
     trace_id: str | None,
     retry_after_ms: float | None = None,
+    max_json_depth: int = DEFAULT_POLICY.max_json_depth,
 ) -> ModelwireError:
-    """Map an error HTTP answer to its typed error (a non-JSON body keeps the status's kind).
+    """Map an error HTTP answer to its typed error (a non-JSON body, or one nested deeper
+    than ``max_json_depth``, keeps the status's kind).
 
     Example: ``error_from_response(503, b"{}", request_id="r1", trace_id=None)`` is an
     ``UnavailableError`` with code ``MODEL_UNAVAILABLE``.
     """
     envelope: Mapping[str, Any] = {}
     try:
-        parsed = json.loads(body) if body else None
+        parsed = json_depth.loads(body, max_json_depth) if body else None
         if isinstance(parsed, dict):
             envelope = parsed
     except ValueError:

@@ -130,6 +130,8 @@ class ClientOptions:
     cache_scope: str | None
     clock: Clock
     max_input_bytes: int
+    max_response_bytes: int
+    max_json_depth: int
     headers: Mapping[str, str]
 
     @classmethod
@@ -149,6 +151,8 @@ class ClientOptions:
         cache_scope: str | None = None,
         clock: Clock | None = None,
         max_input_bytes: int | None = None,
+        max_response_bytes: int | None = None,
+        max_json_depth: int | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> ClientOptions:
         """Apply the contract's defaults and reject wrong options (``INVALID_OPTIONS``)."""
@@ -160,6 +164,7 @@ class ClientOptions:
         deadline = deadline_ms if deadline_ms is not None else DEFAULT_POLICY.deadline_ms
         if timeout <= 0 or deadline <= 0:
             raise _invalid("timeout_ms and deadline_ms must be > 0")
+        limits = _response_limits(max_response_bytes, max_json_depth)
         if min_confidence is not None and not 0 <= min_confidence <= 1:
             raise _invalid(f"min_confidence must be within [0, 1], got {min_confidence}")
         return cls(
@@ -178,8 +183,25 @@ class ClientOptions:
             max_input_bytes=(
                 max_input_bytes if max_input_bytes is not None else DEFAULT_POLICY.max_input_bytes
             ),
-            headers={"Accept": "application/json", "User-Agent": CLIENT_NAME, **(headers or {})},
+            max_response_bytes=limits[0],
+            max_json_depth=limits[1],
+            # No compression asked for (docs/semantics.md, Response limits).
+            headers={
+                "Accept": "application/json",
+                "Accept-Encoding": "identity",
+                "User-Agent": CLIENT_NAME,
+                **(headers or {}),
+            },
         )
+
+
+def _response_limits(max_bytes: int | None, max_depth: int | None) -> tuple[int, int]:
+    """``max_response_bytes`` and ``max_json_depth``, defaults from the contract, checked."""
+    size = max_bytes if max_bytes is not None else DEFAULT_POLICY.max_response_bytes
+    depth = max_depth if max_depth is not None else DEFAULT_POLICY.max_json_depth
+    if size < 1 or depth < 1:
+        raise _invalid("max_response_bytes and max_json_depth must be >= 1")
+    return size, depth
 
 
 def _fallback_resolver(fallbacks: Fallbacks) -> Callable[[str], str | None] | None:

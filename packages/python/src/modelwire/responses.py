@@ -12,13 +12,14 @@ Example::
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
+from . import json_depth
 from .call import Operation
 from .effects import HttpAnswer
 from .errors import MalformedResponseError, error_from_response
+from .generated.policy import DEFAULT_POLICY
 from .retry import parse_retry_after
 
 T = TypeVar("T")
@@ -38,19 +39,26 @@ def read_answer(
     request_id: str,
     trace_id: str | None,
     now: float,
+    max_json_depth: int = DEFAULT_POLICY.max_json_depth,
 ) -> tuple[T, int]:
     """``op``'s value and the body's size for a 2xx envelope; raises the typed error otherwise.
 
-    ``now`` (unix seconds) resolves a ``Retry-After`` HTTP date.
+    ``now`` (unix seconds) resolves a ``Retry-After`` HTTP date. This is the attempt's boundary
+    for what the body holds: whatever parsing raises becomes a typed error here.
     """
     status = answer.status
     if 200 <= status < 300:
         try:
-            envelope: Any = json.loads(answer.body)
+            envelope: Any = json_depth.loads(answer.body, max_json_depth)
             if not isinstance(envelope, dict) or envelope.get("status") != "success":
                 raise ValueError("not a success envelope")
+            # A success without trace_id (the shared vectors and scenarios send some): the call's
+            # own trace id, which the request carried in traceparent, stands for it.
+            if trace_id is not None and "trace_id" not in envelope:
+                envelope["trace_id"] = trace_id
             return op.parse(envelope, answer, model), len(answer.body)
-        except (ValueError, TypeError, KeyError, MalformedResponseError) as err:
+        # Anything parsing raises (a bad envelope, a parser's own error) is a malformed answer.
+        except Exception as err:  # noqa: BLE001 - the one boundary of a 2xx body
             raise MalformedResponseError(
                 f"HTTP {status} body is not the contract's {op.name} envelope ({err}); the "
                 "server or a proxy in between breaks the contract",
@@ -64,4 +72,5 @@ def read_answer(
         request_id=request_id,
         trace_id=trace_id,
         retry_after_ms=parse_retry_after(header(answer.headers, "Retry-After"), now=now),
+        max_json_depth=max_json_depth,
     )

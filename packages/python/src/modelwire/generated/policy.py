@@ -74,6 +74,8 @@ class Policy:
     timeout_ms: int = 10000
     deadline_ms: int = 30000
     max_input_bytes: int = 10485760
+    max_response_bytes: int = 10485760
+    max_json_depth: int = 100
     jobs: JobsPolicy = field(default_factory=JobsPolicy)
     webhook: WebhookPolicy = field(default_factory=WebhookPolicy)
     token_refresh_skew_ms: int = 30000

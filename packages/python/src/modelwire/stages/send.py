@@ -92,6 +92,7 @@ def run(ctx: CallContext, target: Target, next: Step) -> Flow:  # noqa: A002 - t
         request_id=ctx.request_id,
         trace_id=ctx.trace_id,
         now=ctx.runtime.clock.time(),
+        max_json_depth=ctx.runtime.options.max_json_depth,
     )
     return CallOutcome(value, ctx.attempts, size)
 

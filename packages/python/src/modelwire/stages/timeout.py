@@ -1,6 +1,8 @@
 """Stage 6, per-attempt timeout: each attempt gets ``timeout_ms``, clipped to what is left of
-the call's ``deadline_ms``. A timeout caused by that clipping is the deadline's, not the
-model's: it ends the call with ``DeadlineExceededError`` (which the breaker ignores).
+the call's ``deadline_ms``. The driver bounds the whole attempt by it, counted from the
+attempt's start: connecting, the headers and the whole body (``Send.timeout_s``). A timeout
+caused by that clipping is the deadline's, not the model's: it ends the call with
+``DeadlineExceededError`` (which the breaker ignores).
 
 Example: ``Client(url, timeout_ms=2_000, deadline_ms=5_000)``
 """

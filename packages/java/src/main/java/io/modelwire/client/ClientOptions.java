@@ -23,6 +23,8 @@ import java.util.function.Function;
  * @param timeout per-attempt timeout
  * @param deadline total deadline of a call
  * @param maxInputBytes largest input sent (0: no limit)
+ * @param maxResponseBytes largest response body read, counted as it is read (docs/semantics.md, "Response limits")
+ * @param maxJsonDepth deepest JSON nesting parsed in a response
  * @param minConfidence confidence below which predictions are flagged, or null (model thresholds)
  * @param fallbacks model → backup model, or null for none
  * @param onEvent event listener or null
@@ -32,7 +34,8 @@ import java.util.function.Function;
  * @throws InvalidInputException (code INVALID_OPTIONS) when an option is wrong
  */
 public record ClientOptions(URI baseUrl, Auth auth, RetryOptions retry, BreakerOptions breaker, CacheOptions cache,
-    Duration timeout, Duration deadline, long maxInputBytes, Double minConfidence, Function<String, String> fallbacks,
+    Duration timeout, Duration deadline, long maxInputBytes, long maxResponseBytes, int maxJsonDepth,
+    Double minConfidence, Function<String, String> fallbacks,
     Consumer<ModelwireEvent> onEvent, Transport transport, Scheduler scheduler, DoubleSupplier random) {
 
   /** Validates. */
@@ -43,6 +46,9 @@ public record ClientOptions(URI baseUrl, Auth auth, RetryOptions retry, BreakerO
     }
     if (timeout.isNegative() || timeout.isZero() || deadline.isNegative() || deadline.isZero()) {
       throw invalid("timeout and deadline must be positive");
+    }
+    if (maxResponseBytes <= 0 || maxResponseBytes > Integer.MAX_VALUE - 8 || maxJsonDepth <= 0) {
+      throw invalid("maxResponseBytes must be in 1..2^31-9 and maxJsonDepth positive");
     }
     if (retry.maxRetries() < 0) throw invalid("retry.maxRetries must be >= 0");
   }

@@ -35,6 +35,8 @@ import java.util.List;
  * @param timeoutMs per-attempt timeout
  * @param deadlineMs total deadline
  * @param maxInputBytes largest input sent
+ * @param maxResponseBytes largest response body read (decoded bytes)
+ * @param maxJsonDepth deepest JSON nesting parsed in a response
  * @param jobsPollInitialMs first job poll delay
  * @param jobsPollMultiplier job poll growth
  * @param jobsPollMaxMs job poll cap
@@ -63,6 +65,8 @@ public record DefaultPolicy(
     long timeoutMs,
     long deadlineMs,
     long maxInputBytes,
+    long maxResponseBytes,
+    int maxJsonDepth,
     long jobsPollInitialMs,
     double jobsPollMultiplier,
     long jobsPollMaxMs,
@@ -127,6 +131,8 @@ public record DefaultPolicy(
         req(p, "timeout_ms").longValue(),
         req(p, "deadline_ms").longValue(),
         req(p, "max_input_bytes").longValue(),
+        req(p, "max_response_bytes").longValue(),
+        req(p, "max_json_depth").intValue(),
         req(j, "poll_initial_ms").longValue(),
         req(j, "poll_multiplier").doubleValue(),
         req(j, "poll_max_ms").longValue(),

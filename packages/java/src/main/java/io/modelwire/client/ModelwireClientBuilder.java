@@ -31,6 +31,8 @@ public final class ModelwireClientBuilder {
   private Duration timeout = Duration.ofMillis(DefaultPolicy.get().timeoutMs());
   private Duration deadline = Duration.ofMillis(DefaultPolicy.get().deadlineMs());
   private long maxInputBytes = DefaultPolicy.get().maxInputBytes();
+  private long maxResponseBytes = DefaultPolicy.get().maxResponseBytes();
+  private int maxJsonDepth = DefaultPolicy.get().maxJsonDepth();
   private Double minConfidence;
   private Function<String, String> fallbacks = m -> null;
   private Consumer<ModelwireEvent> onEvent;
@@ -95,6 +97,18 @@ public final class ModelwireClientBuilder {
     return this;
   }
 
+  /** Largest response body read; beyond it MalformedResponse (RESPONSE_TOO_LARGE). {@code .maxResponseBytes(1 << 20)} */
+  public ModelwireClientBuilder maxResponseBytes(long n) {
+    this.maxResponseBytes = n;
+    return this;
+  }
+
+  /** Deepest JSON nesting parsed in a response. {@code .maxJsonDepth(64)} */
+  public ModelwireClientBuilder maxJsonDepth(int depth) {
+    this.maxJsonDepth = depth;
+    return this;
+  }
+
   /** Confidence below which predictions are flagged. {@code .minConfidence(0.7)} */
   public ModelwireClientBuilder minConfidence(double v) {
     this.minConfidence = v;
@@ -154,7 +168,8 @@ public final class ModelwireClientBuilder {
    * @throws InvalidInputException (code INVALID_OPTIONS) when an option is wrong
    */
   public ClientOptions options() {
-    return new ClientOptions(baseUrl, auth, retry, breaker, cache, timeout, deadline, maxInputBytes, minConfidence,
+    return new ClientOptions(baseUrl, auth, retry, breaker, cache, timeout, deadline, maxInputBytes, maxResponseBytes,
+        maxJsonDepth, minConfidence,
         fallbacks, onEvent, transport, scheduler, random);
   }
 

@@ -36,6 +36,20 @@ public interface Scheduler {
   CompletableFuture<Void> delay(long ms);
 
   /**
+   * A timer that bounds work in progress (one attempt's exchange, headers and body), as opposed to
+   * {@link #delay} which is a wait the call itself makes (backoff, polling). Same contract as
+   * {@code delay}; a virtual clock may keep it pending until time is advanced explicitly.
+   *
+   * <pre>{@code scheduler.timer(2_000).thenRun(() -> attempt.cancel(true)); }</pre>
+   *
+   * @param ms delay in milliseconds
+   * @return the timer; cancelling it cancels the timer
+   */
+  default CompletableFuture<Void> timer(long ms) {
+    return delay(ms);
+  }
+
+  /**
    * The system scheduler (shared daemon timer thread).
    *
    * <pre>{@code Scheduler s = Scheduler.system(); }</pre>

@@ -7,6 +7,7 @@ import io.modelwire.client.errors.ModelwireException;
 import io.modelwire.client.internal.Breakers;
 import io.modelwire.client.internal.Inputs;
 import io.modelwire.client.internal.Json;
+import io.modelwire.client.internal.ResponseLimits;
 import io.modelwire.client.internal.TokenSource;
 import io.modelwire.client.internal.stages.Answer;
 import io.modelwire.client.internal.stages.BreakerStage;
@@ -34,6 +35,9 @@ import java.util.concurrent.CompletableFuture;
 final class FailureOutcomes {
   private FailureOutcomes() {}
 
+  // the contract's limits; max_json_depth is pinned by the vectors file itself
+  static final ResponseLimits LIMITS = ResponseLimits.defaults();
+
   private static final Operation PREDICT = new Operation(Operation.Kind.PREDICT, "POST",
       m -> "/models/" + m + "/predict", c -> null);
 
@@ -43,7 +47,7 @@ final class FailureOutcomes {
     Map<String, List<String>> headers = new LinkedHashMap<>();
     r.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), List.of(h.getValue().asText())));
     return Responses.classify(new TransportResponse(r.path("status").asInt(), headers, body),
-        new Call.Ids("req-1", "4bf92f3577b34da6a3ce929d0e0e4736", "01"), "fraud-score", 0);
+        new Call.Ids("req-1", "4bf92f3577b34da6a3ce929d0e0e4736", "01"), "fraud-score", 0, LIMITS);
   }
 
   static Object local(String what) {
@@ -52,6 +56,11 @@ final class FailureOutcomes {
         new AbortSignal()).with(PREDICT, "fraud-score", null, null, null);
     return switch (what) {
       case "timeout" -> failure(send(s, req -> CompletableFuture.failedFuture(new HttpTimeoutException("t"))).proceed(call));
+      case "response_too_large" -> {
+        byte[] big = new byte[(int) LIMITS.maxBytes() + 1];
+        yield failure(send(s, req -> CompletableFuture.completedFuture(new TransportResponse(200, Map.of(), big)))
+            .proceed(call));
+      }
       case "connection" -> failure(send(s, req -> CompletableFuture.failedFuture(new ConnectException("refused"))).proceed(call));
       case "aborted" -> {
         CompletableFuture<Answer> f = send(s, req -> new CompletableFuture<>()).proceed(call);
@@ -75,7 +84,7 @@ final class FailureOutcomes {
 
   private static SendStage send(VirtualScheduler s, Transport t) {
     return new SendStage(URI.create("http://127.0.0.1:1/v1"), t, TokenSource.of(Auth.none(), t, s, 30_000), s,
-        new Events(e -> {}));
+        new Events(e -> {}), LIMITS);
   }
 
   private static ModelwireException failure(CompletableFuture<Answer> f) {

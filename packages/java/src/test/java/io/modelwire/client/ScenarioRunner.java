@@ -153,6 +153,8 @@ final class ScenarioRunner {
     if (o.has("deadline_ms")) b.deadline(Duration.ofMillis(o.get("deadline_ms").asLong()));
     if (o.has("min_confidence")) b.minConfidence(o.get("min_confidence").asDouble());
     if (o.has("max_input_bytes")) b.maxInputBytes(o.get("max_input_bytes").asLong());
+    if (o.has("max_response_bytes")) b.maxResponseBytes(o.get("max_response_bytes").asLong());
+    if (o.has("max_json_depth")) b.maxJsonDepth(o.get("max_json_depth").asInt());
     return b.build();
   }
 

@@ -185,6 +185,8 @@ class VectorsTest {
     JsonNode root = TestFiles.readJson(TestFiles.repoRoot().resolve("test/vectors/failures.json"));
     Set<Integer> retryOn = new HashSet<>();
     root.path("retry_on_status").forEach(n -> retryOn.add(n.asInt()));
+    // the depth cases are written for this limit: it must be the contract's default
+    assertEquals(root.path("max_json_depth").asInt(), DefaultPolicy.get().maxJsonDepth());
     List<JsonNode> cases = new ArrayList<>();
     root.path("cases").forEach(cases::add);
     assertFalse(cases.isEmpty());

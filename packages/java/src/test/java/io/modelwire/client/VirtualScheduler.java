@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
  * Virtual time for unit tests: no thread ever sleeps. In auto mode a delay advances the clock and
  * completes at once (right for backoff sleeps; wrong for background timers such as a coalesced
  * joiner's deadline, so those tests use manual mode); in manual mode timers wait for
- * {@link #advance(long)}.
+ * {@link #advance(long)}. Attempt timers ({@link #timer}) always wait for {@link #advance(long)}.
  */
 final class VirtualScheduler implements Scheduler {
   private long now = 1_764_000_000_000L;
@@ -37,6 +37,16 @@ final class VirtualScheduler implements Scheduler {
       now += Math.max(0, ms);
     }
     f.complete(null);
+    return f;
+  }
+
+  /** Bounds of work in progress (attempt timers) wait for {@link #advance(long)} in both modes. */
+  @Override
+  public CompletableFuture<Void> timer(long ms) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    synchronized (this) {
+      timers.add(new Object[] {now + ms, f});
+    }
     return f;
   }
 

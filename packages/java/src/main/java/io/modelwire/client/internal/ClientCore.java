@@ -19,7 +19,7 @@ import io.modelwire.client.internal.stages.Events;
 import io.modelwire.client.internal.stages.Operation;
 import io.modelwire.client.internal.stages.Pipelines;
 import io.modelwire.client.internal.stages.SendStage;
-import java.net.http.HttpClient;
+import io.modelwire.client.internal.stages.TimeoutStage;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
@@ -43,7 +43,7 @@ public final class ClientCore {
   private final Breakers breakers; // null when disabled
   private final Pipelines pipelines;
   private final Results results;
-  private final HttpClient ownedHttp; // closed by close() when we created it
+  private final OwnedHttp ownedHttp; // released by close() when we created it (null: custom transport)
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
@@ -55,17 +55,18 @@ public final class ClientCore {
     this.options = o;
     this.scheduler = o.scheduler();
     Transport transport = o.transport();
-    HttpClient owned = null;
+    OwnedHttp owned = null;
     if (transport == null) {
-      owned = HttpTransport.defaultClient(Duration.ofMillis(Math.max(1, o.timeout().toMillis())));
-      transport = new HttpTransport(owned);
+      owned = OwnedHttp.create(Duration.ofMillis(Math.max(1, o.timeout().toMillis())), o.maxResponseBytes());
+      transport = owned.transport();
     }
     this.ownedHttp = owned;
     Events events = new Events(o.onEvent());
     this.breakers = o.breaker().enabled() ? new Breakers(o.breaker(), scheduler, events) : null;
     this.tokens = TokenSource.of(o.auth(), transport, scheduler, DefaultPolicy.get().tokenRefreshSkewMs());
     this.cache = o.cache().enabled() ? new ResponseCache(o.cache(), scheduler) : null;
-    SendStage send = new SendStage(o.baseUrl(), transport, tokens, scheduler, events);
+    SendStage send = new SendStage(o.baseUrl(), transport, tokens, scheduler, events,
+        new ResponseLimits(o.maxResponseBytes(), o.maxJsonDepth()));
     this.pipelines = Pipelines.of(o, send, cache, breakers, events);
     this.results = new Results(o.minConfidence());
   }
@@ -159,7 +160,7 @@ public final class ClientCore {
    */
   private CompletableFuture<String> scope(Call call) {
     if (options.cache().scope() != null) return CompletableFuture.completedFuture(options.cache().scope());
-    return tokens.token().thenApply(t -> {
+    return TimeoutStage.withinDeadline(call, scheduler, tokens.token()).thenApply(t -> {
       call.prefetch(t);
       return tokens.scope(t);
     });
@@ -225,14 +226,7 @@ public final class ClientCore {
   public boolean close() {
     if (!closed.compareAndSet(false, true)) return false;
     if (cache != null) cache.clear();
-    // java.net.http.HttpClient is AutoCloseable only from Java 21; on 17 its pool is GC-managed.
-    if (ownedHttp instanceof AutoCloseable c) {
-      try {
-        c.close();
-      } catch (Exception ignored) {
-        // closing is best effort
-      }
-    }
+    if (ownedHttp != null) ownedHttp.close();
     return true;
   }
 

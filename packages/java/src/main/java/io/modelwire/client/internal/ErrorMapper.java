@@ -32,24 +32,24 @@ public final class ErrorMapper {
   private ErrorMapper() {}
 
   /**
-   * The error for a non-2xx response. A non-JSON body keeps the status's kind.
+   * The error for a non-2xx response. A body that is not JSON (or beyond the response limits, so
+   * not parsed: {@code json} null) keeps the status's kind and default code.
    *
-   * <pre>{@code ErrorMapper.fromStatus(422, body, null, id, trace, now) // ValidationException }</pre>
+   * <pre>{@code ErrorMapper.fromStatus(422, limits.parse(body), null, id, trace, now) // ValidationException }</pre>
    *
    * @param status HTTP status
-   * @param body response body
+   * @param json the parsed response body, or null
    * @param retryAfter Retry-After header or null
    * @param requestId request id
    * @param traceId trace id
    * @param nowMs clock for HTTP-date Retry-After
    * @return the error
    */
-  public static ModelwireException fromStatus(int status, byte[] body, String retryAfter, String requestId,
+  public static ModelwireException fromStatus(int status, JsonNode json, String retryAfter, String requestId,
       String traceId, long nowMs) {
     String code = null;
     String message = null;
     List<FieldError> fieldErrors = List.of();
-    JsonNode json = parseQuietly(body);
     if (json != null && json.isObject()) {
       code = json.path("code").isTextual() ? json.path("code").textValue() : null;
       message = json.path("message").isTextual() ? json.path("message").textValue() : null;
@@ -91,6 +91,8 @@ public final class ErrorMapper {
   public static ModelwireException fromTransport(Throwable t, String requestId, String traceId, long timeoutMs) {
     Throwable c = unwrap(t);
     if (c instanceof ModelwireException m) return m;
+    ResponseTooLargeException tooLarge = causeOf(c, ResponseTooLargeException.class);
+    if (tooLarge != null) return ResponseLimits.tooLarge(tooLarge.maxBytes(), tooLarge.status(), requestId, traceId);
     if (c instanceof HttpTimeoutException) {
       return new TimeoutException(ErrorInfo.of("TIMEOUT",
           "no answer within " + timeoutMs + " ms; raise timeout or check the model's latency")
@@ -119,17 +121,16 @@ public final class ErrorMapper {
     return t;
   }
 
+  // java.net.http may wrap a body subscriber's failure in an IOException of its own
+  private static <T extends Throwable> T causeOf(Throwable t, Class<T> type) {
+    for (int i = 0; t != null && i < 8; i++, t = t.getCause()) {
+      if (type.isInstance(t)) return type.cast(t);
+    }
+    return null;
+  }
+
   private static ErrorInfo withCode(ErrorInfo i, String code) {
     return new ErrorInfo(code, i.message(), i.httpStatus(), i.requestId(), i.traceId(), i.errors(),
         i.retryAfterMs(), i.attempts(), i.cause());
-  }
-
-  private static JsonNode parseQuietly(byte[] body) {
-    if (body == null || body.length == 0) return null;
-    try {
-      return Json.MAPPER.readTree(body);
-    } catch (Exception e) {
-      return null;
-    }
   }
 }

@@ -5,6 +5,7 @@ import io.modelwire.client.Auth;
 import io.modelwire.client.Scheduler;
 import io.modelwire.client.Transport;
 import io.modelwire.client.TransportRequest;
+import io.modelwire.client.TransportResponse;
 import io.modelwire.client.errors.AuthException;
 import io.modelwire.client.errors.ConnectionException;
 import io.modelwire.client.errors.ErrorInfo;
@@ -146,6 +147,8 @@ public abstract class TokenSource {
   }
 
   private static final class Oidc extends TokenSource {
+    // one bound for the whole token exchange (headers and body), like an attempt's
+    private static final long FETCH_TIMEOUT_MS = 10_000;
     private record Cached(String token, long refreshAt) {}
 
     private final Auth.Oidc cfg;
@@ -193,11 +196,17 @@ public abstract class TokenSource {
           Map.of("Content-Type", "application/x-www-form-urlencoded", "Accept", "application/json"),
           form.toString().getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(10));
       long now = scheduler.nowMillis();
-      return transport.send(req).handle((res, err) -> {
+      CompletableFuture<TransportResponse> exchange = transport.send(req);
+      // a token endpoint that stalls must not hold the shared refresh (and every call) for good
+      CompletableFuture<Void> timer = scheduler.timer(FETCH_TIMEOUT_MS);
+      timer.thenRun(() -> exchange.cancel(true));
+      return exchange.handle((res, err) -> {
+        timer.cancel(false);
         if (err != null) {
           Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
           throw new ConnectionException(ErrorInfo.of("CONNECTION_ERROR",
               "OIDC token request to " + cfg.tokenUrl() + " failed: " + cause.getClass().getSimpleName()
+                  + (exchange.isCancelled() ? " (no answer within " + FETCH_TIMEOUT_MS + " ms)" : "")
                   + "; check tokenUrl").cause(cause));
         }
         if (res.status() < 200 || res.status() >= 300) {

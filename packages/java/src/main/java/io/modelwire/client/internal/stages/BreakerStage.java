@@ -13,7 +13,9 @@ import java.util.concurrent.TimeUnit;
  * and feeds every attempt's outcome to it: success, failure ({@link Failures#isBreakerFailure}) or
  * ignored (the permission is released; resilience4j neither counts it nor resets the window). The
  * breaker emits its transitions itself ({@link Breakers}): half-open while admitting the trial,
- * before its {@code request}; open/close after the response that changed the state.
+ * before its {@code request}; open/close after the response that changed the state. The attempt
+ * below always settles (the send stage bounds it), so a half-open trial's permission is always
+ * given back (docs/semantics.md, "Attempt boundaries").
  *
  * <pre>{@code new BreakerStage(breakers) }</pre>
  */
@@ -40,7 +42,14 @@ public final class BreakerStage implements Stage {
           .ids(call.requestId(), call.traceId())));
     }
     long startNs = System.nanoTime();
-    return next.proceed(call).whenComplete((answer, err) -> {
+    CompletableFuture<Answer> attempt;
+    try {
+      attempt = next.proceed(call);
+    } catch (RuntimeException | StackOverflowError e) {
+      attempt = CompletableFuture.failedFuture(e);
+    }
+    // every exit of the attempt (answer, error, timeout, abort, cancellation) settles the permission
+    return attempt.whenComplete((answer, err) -> {
       long elapsedNs = System.nanoTime() - startNs;
       if (err == null) {
         cb.onSuccess(elapsedNs, TimeUnit.NANOSECONDS);

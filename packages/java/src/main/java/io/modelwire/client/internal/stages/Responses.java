@@ -6,15 +6,15 @@ import io.modelwire.client.errors.ErrorInfo;
 import io.modelwire.client.errors.MalformedResponseException;
 import io.modelwire.client.errors.ModelwireException;
 import io.modelwire.client.internal.ErrorMapper;
-import io.modelwire.client.internal.Json;
+import io.modelwire.client.internal.ResponseLimits;
 
 /**
  * Classifies an HTTP answer (status + headers + body bytes): a 2xx that is the contract's envelope
  * (a JSON object with {@code result}, for every operation) is an {@link Answer}; anything else is
- * the typed error it stands for (docs/semantics.md, "Failure table"). The send stage and the
- * failure-table vectors both use this one function.
+ * the typed error it stands for (docs/semantics.md, "Failure table", "Response limits"). The send
+ * stage and the failure-table vectors both use this one function.
  *
- * <pre>{@code Object outcome = Responses.classify(res, ids, "fraud-score", now); }</pre>
+ * <pre>{@code Object outcome = Responses.classify(res, ids, "fraud-score", now, limits); }</pre>
  */
 public final class Responses {
   private Responses() {}
@@ -26,28 +26,25 @@ public final class Responses {
    * @param ids the ids the request carried
    * @param model the model asked (recorded on the answer), or null
    * @param nowMs wall clock (for an HTTP-date Retry-After)
+   * @param limits the response limits (body size, JSON depth)
    * @return an {@link Answer} or a {@link ModelwireException}
    */
-  public static Object classify(TransportResponse res, Call.Ids ids, String model, long nowMs) {
+  public static Object classify(TransportResponse res, Call.Ids ids, String model, long nowMs, ResponseLimits limits) {
     int s = res.status();
-    if (s < 200 || s >= 300) {
-      return ErrorMapper.fromStatus(s, res.body(), res.header("Retry-After"), ids.requestId(), ids.traceId(), nowMs);
+    // a custom transport may hand over more than the limit: the limit holds whatever read the body
+    if (res.body().length > limits.maxBytes()) {
+      return ResponseLimits.tooLarge(limits.maxBytes(), s, ids.requestId(), ids.traceId());
     }
-    JsonNode env = parse(res.body());
+    if (s < 200 || s >= 300) {
+      return ErrorMapper.fromStatus(s, limits.parse(res.body()), res.header("Retry-After"), ids.requestId(),
+          ids.traceId(), nowMs);
+    }
+    JsonNode env = limits.parse(res.body());
     if (env == null || !env.isObject() || !env.has("result")) {
       return new MalformedResponseException(ErrorInfo.of("MALFORMED_RESPONSE",
           "HTTP " + s + " body is not the contract's JSON envelope; check that baseUrl points at a modelwire gateway")
           .status(s).ids(ids.requestId(), ids.traceId()));
     }
     return new Answer(env, res.header("X-Model-Version"), model, ids, false, false, null, 0);
-  }
-
-  private static JsonNode parse(byte[] body) {
-    if (body == null || body.length == 0) return null;
-    try {
-      return Json.MAPPER.readTree(body);
-    } catch (Exception e) {
-      return null;
-    }
   }
 }

@@ -5,12 +5,16 @@ import io.modelwire.client.Transport;
 import io.modelwire.client.TransportRequest;
 import io.modelwire.client.TransportResponse;
 import io.modelwire.client.errors.AuthException;
+import io.modelwire.client.errors.ErrorInfo;
+import io.modelwire.client.errors.MalformedResponseException;
 import io.modelwire.client.errors.ModelwireException;
 import io.modelwire.client.internal.ErrorMapper;
 import io.modelwire.client.internal.Json;
+import io.modelwire.client.internal.ResponseLimits;
 import io.modelwire.client.internal.TokenSource;
 import io.modelwire.client.internal.Traceparent;
 import java.net.URI;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +26,12 @@ import java.util.concurrent.CompletableFuture;
  * ({@link Responses}) and on a 401 repeats once with a fresh token when the credential can be
  * refreshed (an attempt, not a retry). Emits {@code request} and {@code response}/{@code request_error}.
  *
- * <pre>{@code Stage.Chain send = new SendStage(baseUrl, transport, tokens, scheduler, events); }</pre>
+ * <p>It holds the attempt boundaries (docs/semantics.md, "Attempt boundaries"): the attempt's time
+ * bound (given by {@link TimeoutStage}) covers the whole exchange — headers and body — from the
+ * attempt's start; an attempt that ends early (timeout, abort) cancels the transport's future so the
+ * exchange stops and its socket is released; whatever is thrown while settling becomes a typed error.
+ *
+ * <pre>{@code Stage.Chain send = new SendStage(baseUrl, transport, tokens, scheduler, events, limits); }</pre>
  */
 public final class SendStage implements Stage.Chain {
   /** Client identification sent as User-Agent and meta.client. */
@@ -33,6 +42,7 @@ public final class SendStage implements Stage.Chain {
   private final TokenSource tokens;
   private final Scheduler scheduler;
   private final Events events;
+  private final ResponseLimits limits;
 
   /**
    * Creates the step.
@@ -42,8 +52,11 @@ public final class SendStage implements Stage.Chain {
    * @param tokens token source
    * @param scheduler clock (HTTP-date Retry-After)
    * @param events event sink
+   * @param limits response limits (body size, JSON depth)
    */
-  public SendStage(URI baseUrl, Transport transport, TokenSource tokens, Scheduler scheduler, Events events) {
+  public SendStage(URI baseUrl, Transport transport, TokenSource tokens, Scheduler scheduler, Events events,
+      ResponseLimits limits) {
+    this.limits = limits;
     this.baseUrl = baseUrl;
     this.transport = transport;
     this.tokens = tokens;
@@ -66,13 +79,8 @@ public final class SendStage implements Stage.Chain {
 
   private CompletableFuture<String> token(Call call, String prefetched) {
     if (prefetched != null) return CompletableFuture.completedFuture(prefetched);
-    CompletableFuture<String> shared = tokens.token();
-    if (shared.isDone()) return shared;
-    // the token may be shared with other calls: leave on abort through a private copy
-    CompletableFuture<String> mine = shared.thenApply(t -> t);
-    Runnable off = call.signal().onAbort(() -> mine.completeExceptionally(Aborts.of(call)));
-    mine.whenComplete((t, e) -> off.run());
-    return mine;
+    // the token may be shared with other calls: leave on abort or deadline through a private copy
+    return TimeoutStage.withinDeadline(call, scheduler, tokens.token());
   }
 
   /** One HTTP exchange; completes (never fails) with an {@link Answer} or a {@link ModelwireException}. */
@@ -93,23 +101,66 @@ public final class SendStage implements Stage.Chain {
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
-    CompletableFuture<TransportResponse> inFlight = sent;
-    Runnable off = call.signal().onAbort(() -> inFlight.cancel(true));
-    sent.whenComplete((res, err) -> {
-      off.run();
+    CompletableFuture<TransportResponse> exchange = sent;
+    CompletableFuture<TransportResponse> bounded = bound(call, exchange);
+    bounded.whenComplete((res, err) -> {
       double latencyMs = (System.nanoTime() - startNs) / 1e6;
-      if (err != null) {
-        ModelwireException e = call.signal().isAborted() ? Aborts.of(call)
-            : ErrorMapper.fromTransport(err, call.requestId(), call.traceId(), call.attemptTimeoutMs());
-        events.requestError(call, n, e.code(), latencyMs);
-        out.complete(e);
-      } else {
-        Object outcome = Responses.classify(res, call.ids(), call.model(), scheduler.nowMillis());
-        events.response(call, n, path, res.status(), latencyMs);
-        out.complete(outcome);
+      // the attempt ended before the exchange did (timeout, abort): stop it and free its socket
+      if (err != null && !exchange.isDone()) exchange.cancel(true);
+      Object outcome;
+      try {
+        outcome = settle(call, n, path, res, err, latencyMs);
+      } catch (RuntimeException | StackOverflowError e) {
+        outcome = unexpected(call, res, e);
       }
+      out.complete(outcome);
     });
     return out;
+  }
+
+  /** The exchange, ended by the attempt's time bound (headers and body) or the call's abort. */
+  private CompletableFuture<TransportResponse> bound(Call call, CompletableFuture<TransportResponse> exchange) {
+    CompletableFuture<TransportResponse> bounded = new CompletableFuture<>();
+    CompletableFuture<Void> timer = scheduler.timer(Math.max(1, call.attemptTimeoutMs()));
+    timer.thenRun(() -> bounded.completeExceptionally(
+        new HttpTimeoutException("no complete answer within " + call.attemptTimeoutMs() + " ms")));
+    Runnable off = call.signal().onAbort(() -> bounded.cancel(true));
+    exchange.whenComplete((res, err) -> {
+      if (err != null) bounded.completeExceptionally(err);
+      else bounded.complete(res);
+    });
+    bounded.whenComplete((res, err) -> {
+      off.run();
+      timer.cancel(false);
+    });
+    return bounded;
+  }
+
+  private Object settle(Call call, int n, String path, TransportResponse res, Throwable err, double latencyMs) {
+    if (err != null) {
+      ModelwireException e = call.signal().isAborted() ? Aborts.of(call)
+          : ErrorMapper.fromTransport(err, call.requestId(), call.traceId(), call.attemptTimeoutMs());
+      events.requestError(call, n, e.code(), latencyMs);
+      return e;
+    }
+    Object outcome = Responses.classify(res, call.ids(), call.model(), scheduler.nowMillis(), limits);
+    events.response(call, n, path, res.status(), latencyMs);
+    return outcome;
+  }
+
+  /**
+   * The one boundary for the unexpected (docs/semantics.md, "Attempt boundaries"): reading or
+   * parsing a 2xx is MalformedResponse, a 4xx/5xx keeps its status's kind, no answer is Connection.
+   */
+  private static ModelwireException unexpected(Call call, TransportResponse res, Throwable e) {
+    if (res == null) return ErrorMapper.fromTransport(e, call.requestId(), call.traceId(), call.attemptTimeoutMs());
+    int s = res.status();
+    if (s >= 200 && s < 300) {
+      return new MalformedResponseException(ErrorInfo.of("MALFORMED_RESPONSE", "HTTP " + s
+          + " body could not be read (" + e.getClass().getSimpleName() + ")").status(s)
+          .ids(call.requestId(), call.traceId()).cause(e));
+    }
+    return ErrorMapper.fromStatus(s, null, null, call.requestId(), call.traceId(), 0);
   }
 
   private TransportRequest request(Call call, String token, String path) {
@@ -124,6 +175,8 @@ public final class SendStage implements Stage.Chain {
     }
     Map<String, String> h = new LinkedHashMap<>();
     h.put("Accept", "application/json");
+    // no compression: the body limit counts what the server sends (docs/semantics.md, "Response limits")
+    h.put("Accept-Encoding", "identity");
     h.put("User-Agent", CLIENT);
     h.put("X-Request-Id", call.requestId());
     h.put("traceparent", Traceparent.header(call.traceId(), call.ids().traceFlags()));

@@ -10,8 +10,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Bounds one attempt by the per-attempt timeout, or by the time left before the call's deadline
- * when that is shorter (the transport enforces the bound it is given). An attempt cut short by the
- * deadline fails with {@code DeadlineExceededException}, not a retryable timeout.
+ * when that is shorter. The send stage enforces the bound it is given over the whole attempt —
+ * connect, headers and the whole body, from the attempt's start (docs/semantics.md, "Attempt
+ * boundaries"). An attempt cut short by the deadline fails with {@code DeadlineExceededException},
+ * not a retryable timeout.
  *
  * <pre>{@code new TimeoutStage(scheduler) }</pre>
  */
@@ -36,6 +38,32 @@ public final class TimeoutStage implements Stage {
       Throwable e = ErrorMapper.unwrap(err);
       return CompletableFuture.failedFuture(e instanceof TimeoutException t ? exceeded(call, t) : e);
     });
+  }
+
+  /**
+   * A private copy of {@code shared} (a token fetch other calls may share) that this call leaves
+   * when its deadline passes ({@code DeadlineExceededException}) or it is aborted: the deadline
+   * bounds everything a call waits for, not only its attempts.
+   *
+   * <pre>{@code TimeoutStage.withinDeadline(call, scheduler, tokens.token()) }</pre>
+   *
+   * @param call the call
+   * @param scheduler clock
+   * @param shared the awaited future (left running)
+   * @param <T> value type
+   * @return the bounded copy
+   */
+  public static <T> CompletableFuture<T> withinDeadline(Call call, Scheduler scheduler, CompletableFuture<T> shared) {
+    if (shared.isDone()) return shared;
+    CompletableFuture<T> mine = shared.thenApply(t -> t);
+    Runnable off = call.signal().onAbort(() -> mine.completeExceptionally(Aborts.of(call)));
+    CompletableFuture<Void> timer = scheduler.timer(Math.max(1, call.deadlineAt() - scheduler.nowMillis()));
+    timer.thenRun(() -> mine.completeExceptionally(exceeded(call, null)));
+    mine.whenComplete((t, e) -> {
+      off.run();
+      timer.cancel(false);
+    });
+    return mine;
   }
 
   /**
