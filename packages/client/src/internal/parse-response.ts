@@ -52,7 +52,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function parseResponse(response: HttpResponse, ids: ParseContext): Answer | ModelwireError {
   const json = tryJson(response.body, ids.maxJsonDepth);
   if (response.status >= 200 && response.status < 300) {
-    if (!isObject(json) || json.status !== 'success' || !('result' in json)) {
+    // Every result in the contract is an object; an array, string or null is not the envelope.
+    if (!isObject(json) || json.status !== 'success' || !isObject(json.result)) {
       const what =
         json === undefined
           ? `a non-JSON body: ${snippet(response.body)}`

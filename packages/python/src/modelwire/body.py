@@ -26,15 +26,16 @@ ACCEPT_IDENTITY = {"Accept-Encoding": "identity"}
 _WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 
 
-def too_large(max_bytes: int, what: str) -> MalformedResponseError:
-    """The typed error of a body above ``max_bytes``.
+def too_large(max_bytes: int, what: str, status: int | None = None) -> MalformedResponseError:
+    """The typed error of a body above ``max_bytes`` (with the answer's status when known).
 
-    Example: ``too_large(10, "read 11 bytes").code == "RESPONSE_TOO_LARGE"``
+    Example: ``too_large(10, "read 11 bytes", 200).code == "RESPONSE_TOO_LARGE"``
     """
     return MalformedResponseError(
         f"the answer's body is above max_response_bytes ({max_bytes}): {what}; raise "
         "max_response_bytes if such answers are expected",
         code="RESPONSE_TOO_LARGE",
+        http_status=status,
     )
 
 
@@ -60,7 +61,7 @@ class BodyReader:
         length = headers.get("content-length") or ""
         # Content-Length counts the encoded bytes: only an identity body is judged by it upfront.
         if self._decoder is None and length.isdigit() and int(length) > max_bytes:
-            raise too_large(max_bytes, f"Content-Length announces {length} bytes")
+            raise too_large(max_bytes, f"Content-Length announces {length} bytes", status)
 
     def _undecodable(self, why: str) -> None:
         if 200 <= self._status < 300:
@@ -86,7 +87,7 @@ class BodyReader:
     def _add(self, data: bytes) -> None:
         self._count += len(data)
         if self._count > self._max:
-            raise too_large(self._max, f"read {self._count} bytes so far")
+            raise too_large(self._max, f"read {self._count} bytes so far", self._status)
         if not self._unreadable:  # an unreadable error body is still counted (and limited)
             self._chunks.append(data)
 

@@ -47,13 +47,18 @@ def too_deep(body: bytes, max_depth: int) -> bool:
     return bool(shape)
 
 
+def _not_json(literal: str) -> Any:
+    # json.loads accepts NaN and ±Infinity by default; they are not JSON (docs/semantics.md).
+    raise ValueError(f"{literal} is not a JSON value")
+
+
 def loads(body: bytes, max_depth: int) -> Any:
     """``json.loads(body)`` when ``body`` is at most ``max_depth`` deep; raises ``ValueError``
     (``JsonTooDeepError`` for the depth) otherwise, never ``RecursionError``."""
     if too_deep(body, max_depth):
         raise JsonTooDeepError(f"JSON nested deeper than max_json_depth ({max_depth})")
     try:
-        return json.loads(body)
+        return json.loads(body, parse_constant=_not_json)
     except RecursionError:
         # Only reachable with a max_json_depth above what the interpreter's stack allows.
         raise JsonTooDeepError(f"JSON too deep to parse (max_json_depth {max_depth})") from None

@@ -50,9 +50,21 @@ def _attempt(
     started = clock.monotonic()
     try:
         answer: HttpAnswer = yield send
-    except ModelwireError as err:  # no HTTP answer: timeout, connection error, the caller's abort
+    except ModelwireError as err:  # no complete answer: timeout, connection error, abort, too large
         err.request_id, err.trace_id = ctx.request_id, ctx.trace_id
         latency_ms = (clock.monotonic() - started) * 1000.0
+        if err.code == "RESPONSE_TOO_LARGE" and err.http_status is not None:
+            # The status arrived and the body was refused: an answer (semantics.md, Events).
+            ctx.emit(
+                "response",
+                target,
+                attempt=attempt,
+                method=method,
+                path=path,
+                status=err.http_status,
+                latency_ms=latency_ms,
+            )
+            raise
         ctx.emit(
             "request_error", target, attempt=attempt, error_code=err.code, latency_ms=latency_ms
         )

@@ -40,7 +40,8 @@ public final class Responses {
           ids.traceId(), nowMs);
     }
     JsonNode env = limits.parse(res.body());
-    if (env == null || !env.isObject() || !env.has("result")) {
+    // Every result in the contract is an object; an array, string or null is not the envelope.
+    if (env == null || !env.isObject() || !env.path("result").isObject()) {
       return new MalformedResponseException(ErrorInfo.of("MALFORMED_RESPONSE",
           "HTTP " + s + " body is not the contract's JSON envelope; check that baseUrl points at a modelwire gateway")
           .status(s).ids(ids.requestId(), ids.traceId()));

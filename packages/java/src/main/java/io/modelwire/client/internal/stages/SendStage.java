@@ -140,7 +140,12 @@ public final class SendStage implements Stage.Chain {
     if (err != null) {
       ModelwireException e = call.signal().isAborted() ? Aborts.of(call)
           : ErrorMapper.fromTransport(err, call.requestId(), call.traceId(), call.attemptTimeoutMs());
-      events.requestError(call, n, e.code(), latencyMs);
+      // A refused body (too large) still had a status: that is an answer (semantics.md, Events).
+      if ("RESPONSE_TOO_LARGE".equals(e.code()) && e.httpStatus() != null) {
+        events.response(call, n, path, e.httpStatus(), latencyMs);
+      } else {
+        events.requestError(call, n, e.code(), latencyMs);
+      }
       return e;
     }
     Object outcome = Responses.classify(res, call.ids(), call.model(), scheduler.nowMillis(), limits);
