@@ -48,38 +48,34 @@ def _attempt(
     if _log.isEnabledFor(logging.DEBUG):
         _log.debug("%s %s headers=%s", method, send.url, redact_headers(send.headers))
     started = clock.monotonic()
+    status: int | None = None
     try:
         answer: HttpAnswer = yield send
+        status = answer.status
+        return answer
     except ModelwireError as err:  # no complete answer: timeout, connection error, abort, too large
         err.request_id, err.trace_id = ctx.request_id, ctx.trace_id
-        latency_ms = (clock.monotonic() - started) * 1000.0
-        if err.code == "RESPONSE_TOO_LARGE" and err.http_status is not None:
-            # The status arrived and the body was refused: an answer (semantics.md, Events).
+        # A body refused for size still had a status: that is an answer (semantics.md, Events).
+        if err.code == "RESPONSE_TOO_LARGE":
+            status = err.http_status
+        if status is None:
+            latency_ms = (clock.monotonic() - started) * 1000.0
+            ctx.emit(
+                "request_error", target, attempt=attempt, error_code=err.code, latency_ms=latency_ms
+            )
+        raise
+    finally:
+        if status is not None:
+            latency_ms = (clock.monotonic() - started) * 1000.0
             ctx.emit(
                 "response",
                 target,
                 attempt=attempt,
                 method=method,
                 path=path,
-                status=err.http_status,
+                status=status,
                 latency_ms=latency_ms,
             )
-            raise
-        ctx.emit(
-            "request_error", target, attempt=attempt, error_code=err.code, latency_ms=latency_ms
-        )
-        raise
-    latency_ms = (clock.monotonic() - started) * 1000.0
-    ctx.emit(
-        "response",
-        target,
-        attempt=attempt,
-        method=method,
-        path=path,
-        status=answer.status,
-        latency_ms=latency_ms,
-    )
-    return answer
 
 
 def run(ctx: CallContext, target: Target, next: Step) -> Flow:  # noqa: A002 - terminal stage
