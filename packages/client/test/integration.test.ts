@@ -1,22 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  AbortedError,
-  createClient,
-  kyTransport,
-  MalformedResponseError,
-  type ModelwireEvent,
-  type Transport,
-  undiciTransport,
-  ValidationError,
-} from '../src/index.js';
+import { AbortedError, createClient, MalformedResponseError, type ModelwireEvent, ValidationError } from '../src/index.js';
 import { type ScriptServer, startScriptServer } from './support/script-server.js';
+import { TRANSPORTS as transports } from './support/transports.js';
 
-// Every behaviour is proven over real HTTP on 127.0.0.1, once per transport: the Node fast path
-// (undici) and the universal one (ky over fetch) must behave identically.
-const transports: Array<[string, () => Transport]> = [
-  ['undici', () => undiciTransport()],
-  ['ky', () => kyTransport(fetch)],
-];
+// Every behaviour is proven over real HTTP on 127.0.0.1, once per transport (support/transports.ts).
 
 let server: ScriptServer;
 beforeAll(async () => {

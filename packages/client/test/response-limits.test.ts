@@ -1,23 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createClient,
-  kyTransport,
-  MalformedResponseError,
-  type ModelwireEvent,
-  TimeoutError,
-  type Transport,
-  UnavailableError,
-  undiciTransport,
-} from '../src/index.js';
+import { createClient, MalformedResponseError, type ModelwireEvent, TimeoutError, UnavailableError } from '../src/index.js';
 import { freezeWithinDepth } from '../src/internal/freeze-within-depth.js';
 import { type ScriptServer, startScriptServer } from './support/script-server.js';
+import { TRANSPORTS as transports } from './support/transports.js';
 
 // docs/semantics.md "Attempt boundaries" and "Response limits", over real HTTP with both transports:
 // the per-attempt timeout covers the body read, bodies are counted as they are read, depth is bounded.
-const transports: Array<[string, () => Transport]> = [
-  ['undici', () => undiciTransport()],
-  ['ky', () => kyTransport(fetch)],
-];
 
 let server: ScriptServer;
 beforeAll(async () => {

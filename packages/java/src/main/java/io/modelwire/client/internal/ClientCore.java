@@ -95,18 +95,12 @@ public final class ClientCore {
    * @return the prediction
    */
   public CompletableFuture<Prediction> predict(String model, Object data, CallOptions o) {
-    return start(o, call -> {
-      Inputs.model(model);
-      JsonNode tree = Inputs.tree(data);
-      Inputs.checkSize(tree, options.maxInputBytes(), call);
-      return scope(call).thenCompose(scope -> {
-        String key = CacheKey.of(model, o.version(), scope, tree); // also rejects NaN/Infinity
-        boolean cached = cache != null && (o.cache() == null || o.cache());
-        Operation op = Operations.predict(tree, o.meta(), scope, model, o.version(), key);
-        return pipelines.run(call.with(op, model, o.version(), UUID.randomUUID().toString(), cached ? key : null))
-            .thenApply(results::prediction);
-      });
-    });
+    return start(o, call -> prepare(model, data, o, call).thenCompose(in -> {
+      boolean cached = cache != null && (o.cache() == null || o.cache());
+      Operation op = Operations.predict(in.tree(), o.meta(), in.scope(), model, o.version(), in.key());
+      return pipelines.run(call.with(op, model, o.version(), UUID.randomUUID().toString(), cached ? in.key() : null))
+          .thenApply(results::prediction);
+    }));
   }
 
   /**
@@ -118,16 +112,10 @@ public final class ClientCore {
    * @return the answer
    */
   public CompletableFuture<Answer> submitJob(String model, Object data, CallOptions o) {
-    return start(o, call -> {
-      Inputs.model(model);
-      JsonNode tree = Inputs.tree(data);
-      Inputs.checkSize(tree, options.maxInputBytes(), call);
-      return scope(call).thenCompose(scope -> {
-        String key = CacheKey.of(model, o.version(), scope, tree);
-        Operation op = Operations.submitJob(tree, o.meta(), scope, key, o.callbackUrl());
-        return pipelines.run(call.with(op, model, o.version(), UUID.randomUUID().toString(), null));
-      });
-    });
+    return start(o, call -> prepare(model, data, o, call).thenCompose(in -> {
+      Operation op = Operations.submitJob(in.tree(), o.meta(), in.scope(), in.key(), o.callbackUrl());
+      return pipelines.run(call.with(op, model, o.version(), UUID.randomUUID().toString(), null));
+    }));
   }
 
   /**
@@ -158,6 +146,18 @@ public final class ClientCore {
    * The cache scope of a call (explicit, or derived from the credential). The token obtained here
    * is handed to the call's first attempt, so a token provider is asked once per call.
    */
+  /** A checked input with its cache scope and key (the key is also the body's input digest). */
+  private record Prepared(JsonNode tree, String scope, String key) {}
+
+  /** Checks the model and the input before anything is sent, then derives scope and key. */
+  private CompletableFuture<Prepared> prepare(String model, Object data, CallOptions o, Call call) {
+    Inputs.model(model);
+    JsonNode tree = Inputs.tree(data);
+    Inputs.checkSize(tree, options.maxInputBytes(), call);
+    // CacheKey.of also rejects NaN/Infinity.
+    return scope(call).thenApply(scope -> new Prepared(tree, scope, CacheKey.of(model, o.version(), scope, tree)));
+  }
+
   private CompletableFuture<String> scope(Call call) {
     if (options.cache().scope() != null) return CompletableFuture.completedFuture(options.cache().scope());
     return TimeoutStage.withinDeadline(call, scheduler, tokens.token()).thenApply(t -> {
