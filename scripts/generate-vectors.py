@@ -309,6 +309,19 @@ def retry_after_file():
     add("HTTP-date beyond the cap: give up", http_date(NOW_MS // 1000 + 3600), {"give_up": True, "delay_ms": 3_600_000})
     add("invalid HTTP-date: ignored", "Mon, 99 Foo 2025 25:61:00 GMT", {"ignored": True})
     add("custom cap 1000 ms: 2 s gives up", "2", {"give_up": True, "delay_ms": 2000}, cap=1000)
+    # Hostile values (issue 10): only ASCII digits are DIGIT; an overflowing delay-seconds is capped at
+    # 2^31 s as RFC 9111 section 1.2.2 caps delta-seconds, so no SDK overflows or wraps around.
+    big = {"give_up": True, "delay_ms": 2_147_483_648_000}
+    add("delay-seconds of exactly 2^31 s: give up", "2147483648", big)
+    add("delay-seconds above 2^31 s is capped at 2^31 s: give up", "2147483649", big)
+    add("20 digits (beyond 64 bits) is capped at 2^31 s: give up", "99999999999999999999", big)
+    add("tabs around the value are whitespace too", "\t5\t", {"delay_ms": 5000})
+    add("fullwidth digits are not DIGIT: ignored", "\uff15", {"ignored": True})
+    add("Arabic-Indic digits are not DIGIT: ignored", "\u0663", {"ignored": True})
+    add("scientific notation: ignored", "1e3", {"ignored": True})
+    add("hexadecimal: ignored", "0x10", {"ignored": True})
+    add("a list of values: ignored", "5, 7", {"ignored": True})
+    add("HTTP-date with an absurd year: ignored", "Thu, 31 May 8712642913982112019 20:00:00 GMT", {"ignored": True})
     return {"_comment": HEADER, "cases": c}
 
 

@@ -21,7 +21,7 @@ export { parseRetryAfter } from './retry-after.js';
 export { ManualClock } from './testing-clock.js';
 export { kyTransport } from './transport/ky-transport.js';
 export type { HttpRequest, HttpResponse, Transport } from './transport/transport.js';
-export { ResponseTooLarge } from './transport/transport.js';
+export { BodyNotUtf8, ResponseTooLarge } from './transport/transport.js';
 export type * from './types.js';
 export type { VerifyWebhookOptions, WebhookFailureReason } from './webhook.js';
 export { signWebhook, verifyWebhook, WebhookVerificationError } from './webhook.js';

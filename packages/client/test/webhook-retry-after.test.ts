@@ -55,6 +55,9 @@ describe('parseRetryAfter', () => {
     ['soon', undefined],
     ['', undefined],
     [undefined, undefined],
+    ['99999999999999999999', 2 ** 31 * 1000],
+    ['\u00a05', undefined],
+    ['\uff15', undefined],
   ])('%s → %s', (header, expected) => {
     expect(parseRetryAfter(header, nowMs)).toBe(expected);
   });

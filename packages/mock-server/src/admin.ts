@@ -54,6 +54,7 @@ const SCENARIO_SCHEMA = {
                 chunk_bytes: { type: 'integer', minimum: 1 },
                 chunk_interval_ms: { type: 'number', minimum: 0, maximum: 60000 },
                 stall_after_bytes: { type: 'integer', minimum: 0 },
+                raw_response: { type: 'string', pattern: '^[\\u0000-\\u00ff]*$' },
               },
             },
           },

@@ -24,6 +24,12 @@ export interface ScriptedResponse {
   chunk_interval_ms?: number;
   /** Send the status, headers (with the full content-length) and this many body bytes, then nothing more: a stall. */
   stall_after_bytes?: number;
+  /**
+   * The whole HTTP answer as bytes (one character = one byte, latin1): status line, headers,
+   * framing and body written to the socket as is, then the connection is closed. Wins over every
+   * other field but `delay_ms`, `chunk_bytes`, `chunk_interval_ms` and `stall_after_bytes`.
+   */
+  raw_response?: string;
 }
 
 /**

@@ -5,8 +5,11 @@ import { getResponse, type RequestHandler } from 'msw';
 import { handleAdmin } from './admin.js';
 import { isShaped, writeShaped } from './body-shaping.js';
 import { readIncoming, toFetchRequest, writeFetchResponse } from './bridge.js';
+import { writeRawResponse } from './raw-response.js';
 import { RequestLog } from './request-log.js';
 import { ScriptBook, type ScriptedResponse } from './script.js';
+
+const NULL_BODY_STATUSES = new Set([204, 205, 304]);
 
 /** Headers a browser may read from the mock's answers. */
 const CORS_HEADERS = {
@@ -74,6 +77,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       req.socket.destroy();
       return true;
     }
+    if (script.raw_response !== undefined) {
+      await writeRawResponse(req.socket, script);
+      return true;
+    }
     const headers: Record<string, string> = { ...CORS_HEADERS, ...lowerKeys(script.headers ?? {}) };
     let parsed: unknown;
     try {
@@ -89,7 +96,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     }
     if (script.raw_body !== undefined) {
       headers['content-type'] ??= 'application/json';
-      await writeFetchResponse(res, new Response(script.raw_body, { status: script.status ?? 200, headers }));
+      const status = script.status ?? 200;
+      // 204 and 304 answers carry no body (the fetch Response refuses one).
+      const body = NULL_BODY_STATUSES.has(status) ? null : script.raw_body;
+      await writeFetchResponse(res, new Response(body, { status, headers }));
       return true;
     }
     if (script.body !== undefined) {

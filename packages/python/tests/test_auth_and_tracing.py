@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from urllib.parse import parse_qs
@@ -15,7 +16,7 @@ from modelwire.events import Event
 from modelwire.redact import redact_headers
 from modelwire.testing import FakeClock
 
-from .helpers import Script, error, make_client, reply
+from .helpers import BASE, Script, error, make_client, reply
 
 PREDICT = "/models/fraud-score/predict"
 TOKEN_URL = "http://gw.test/oauth/token"
@@ -130,3 +131,49 @@ def test_tokens_and_bodies_never_reach_logs_or_reprs(caplog: pytest.LogCaptureFi
         "Authorization": "[REDACTED]",
         "X-Request-Id": "r",
     }
+
+
+HOSTILE_TOKEN_ANSWERS = {
+    "too large": httpx.Response(
+        200, content=b'{"access_token":"t","pad":"' + b"x" * 1_048_576 + b'"}'
+    ),
+    "too deep": httpx.Response(
+        200, content=b'{"access_token":"t","x":' + b"[" * 101 + b"]" * 101 + b"}"
+    ),
+    "NaN": httpx.Response(200, content=b'{"access_token":"t","expires_in":NaN}'),
+    "invalid UTF-8": httpx.Response(200, content=b'{"access_token":"t\xff"}'),
+    "not an object": httpx.Response(200, content=b'["access_token"]'),
+    "expires_in not finite": httpx.Response(
+        200, content=b'{"access_token":"t","expires_in":"inf"}'
+    ),
+}
+
+
+@pytest.mark.parametrize("answer", HOSTILE_TOKEN_ANSWERS.values(), ids=HOSTILE_TOKEN_ANSWERS.keys())
+def test_a_hostile_token_answer_is_an_auth_error(answer: httpx.Response) -> None:
+    script = Script().on(PREDICT, reply(200))
+    script.routes["/oauth/token"] = [answer]
+    with make_client(script, auth=OIDCClientCredentials(TOKEN_URL, "svc", "s3cret")) as client:
+        with pytest.raises(modelwire.AuthError) as info:
+            client.predict("fraud-score", {"a": 1})
+    assert info.value.code == "UNAUTHENTICATED"
+    assert "s3cret" not in str(info.value)
+    assert script.to(PREDICT) == []
+
+
+def test_a_too_large_token_answer_is_refused_by_its_content_length_in_the_async_twin() -> None:
+    script = Script().on(PREDICT, reply(200))
+    announced = {"content-length": str(1_048_577)}
+    script.routes["/oauth/token"] = [
+        httpx.Response(200, headers=announced, stream=httpx.ByteStream(b"{}"))
+    ]
+
+    async def run() -> None:
+        auth = OIDCClientCredentials(TOKEN_URL, "svc", "s3cret")
+        transport = httpx.MockTransport(script.ahandler)
+        async with modelwire.AsyncClient(BASE, auth=auth, transport=transport) as client:
+            with pytest.raises(modelwire.AuthError) as info:
+                await client.predict("fraud-score", {"a": 1})
+        assert "above 1048576 bytes" in str(info.value)
+
+    asyncio.run(run())

@@ -2,7 +2,7 @@ import { MalformedResponseError } from '../errors/error-classes.js';
 import { errorFromResponse } from '../errors/from-response.js';
 import type { FieldError, ModelwireError } from '../errors/modelwire-error.js';
 import { parseRetryAfter } from '../retry-after.js';
-import type { HttpResponse } from '../transport/transport.js';
+import type { BodyNotUtf8, HttpResponse } from '../transport/transport.js';
 import { byteLength } from './byte-length.js';
 import type { Answer } from './call-context.js';
 import { freezeWithinDepth } from './freeze-within-depth.js';
@@ -89,5 +89,28 @@ export function parseResponse(response: HttpResponse, ids: ParseContext): Answer
     traceId: typeof envelope?.trace_id === 'string' ? envelope.trace_id : ids.traceId,
     errors,
     retryAfterMs: parseRetryAfter(response.headers['retry-after'], ids.wallMs),
+  });
+}
+
+/**
+ * The error for an answer whose body is not UTF-8: the same as for a body that is not JSON —
+ * `MalformedResponseError` on a 2xx, the status's kind with its default code otherwise (its
+ * `Retry-After` still counts).
+ *
+ * @example throw undecodableAnswer(new BodyNotUtf8(200, {}), { requestId, traceId, wallMs: Date.now(), maxJsonDepth: 100 });
+ */
+export function undecodableAnswer(answer: BodyNotUtf8, ids: ParseContext): ModelwireError {
+  if (answer.status >= 200 && answer.status < 300) {
+    return new MalformedResponseError(
+      `HTTP ${answer.status} carried a body that is not UTF-8 (an invalid byte sequence); JSON must be UTF-8`,
+      { code: 'MALFORMED_RESPONSE', httpStatus: answer.status, requestId: ids.requestId, traceId: ids.traceId },
+    );
+  }
+  return errorFromResponse({
+    status: answer.status,
+    message: 'non-envelope body: not UTF-8',
+    requestId: ids.requestId,
+    traceId: ids.traceId,
+    retryAfterMs: parseRetryAfter(answer.headers['retry-after'], ids.wallMs),
   });
 }

@@ -7,10 +7,10 @@ import type { AttemptErrorCode } from '../events.js';
 import { AttemptTimedOut } from '../policies/timeout-stage.js';
 import { redactText } from '../redact.js';
 import { formatTraceparent } from '../trace.js';
-import { type HttpRequest, type HttpResponse, ResponseTooLarge, type Transport } from '../transport/transport.js';
+import { BodyNotUtf8, type HttpRequest, type HttpResponse, ResponseTooLarge, type Transport } from '../transport/transport.js';
 import { byteLength } from './byte-length.js';
 import { type Answer, type CallContext, callFields } from './call-context.js';
-import { type ParseContext, parseResponse } from './parse-response.js';
+import { type ParseContext, parseResponse, undecodableAnswer } from './parse-response.js';
 
 interface SendDeps {
   baseUrl: string;
@@ -51,7 +51,7 @@ export function sendStage(deps: SendDeps): (ctx: CallContext) => Promise<Answer>
         ctx.emit({ type: 'response', ...callFields(ctx), attempt: attemptNo, method: request.method, path, status, latencyMs });
       }
     };
-    let response: HttpResponse;
+    let response: HttpResponse | BodyNotUtf8;
     try {
       response = await transport(request);
       // A custom transport may ignore the limit: the answer it returned is held to it here.
@@ -61,17 +61,22 @@ export function sendStage(deps: SendDeps): (ctx: CallContext) => Promise<Answer>
         answered(cause.status);
         throw responseTooLarge(ctx, cause, request.maxResponseBytes);
       }
-      const errorCode = attemptErrorCode(ctx.signal);
-      ctx.emit({ type: 'request_error', ...callFields(ctx), attempt: attemptNo, errorCode, latencyMs: clock.now() - started });
-      throw transportFailure(ctx, request, cause, errorCode, tokens);
+      // A body that is not UTF-8 is still a whole answer: it is judged like a body that is not JSON.
+      if (!(cause instanceof BodyNotUtf8)) {
+        const errorCode = attemptErrorCode(ctx.signal);
+        ctx.emit({ type: 'request_error', ...callFields(ctx), attempt: attemptNo, errorCode, latencyMs: clock.now() - started });
+        throw transportFailure(ctx, request, cause, errorCode, tokens);
+      }
+      response = cause;
     }
     answered(response.status);
-    const parsed = parseAnswer(response, {
+    const context: ParseContext = {
       requestId: ctx.requestId,
       traceId: ctx.traceId,
       wallMs: clock.wallMs(),
       maxJsonDepth: deps.maxJsonDepth,
-    });
+    };
+    const parsed = response instanceof BodyNotUtf8 ? undecodableAnswer(response, context) : parseAnswer(response, context);
     if (parsed instanceof ModelwireError) {
       if (response.status === 401 && tokens.refreshable && !forceRefresh) return attempt(ctx, true);
       // Server messages are echoed to the caller: scrub anything that looks like our credential.

@@ -51,3 +51,21 @@ export class ResponseTooLarge extends Error {
     this.name = 'ResponseTooLarge';
   }
 }
+
+/**
+ * How a transport reports a body that is not UTF-8 (RFC 8259 §8.1): it decodes with a fatal decoder
+ * and rejects with this instead of replacing the bytes silently. The client treats it as a body
+ * that is not JSON: `MalformedResponseError` on a 2xx, the status's kind with its default code
+ * otherwise (docs/semantics.md "How an answer is read").
+ *
+ * @example throw new BodyNotUtf8(response.status, headers);
+ */
+export class BodyNotUtf8 extends Error {
+  constructor(
+    readonly status: number,
+    readonly headers: HttpResponse['headers'],
+  ) {
+    super(`the response body is not UTF-8 (HTTP ${status})`);
+    this.name = 'BodyNotUtf8';
+  }
+}

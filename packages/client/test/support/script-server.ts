@@ -5,7 +5,10 @@ import type { AddressInfo } from 'node:net';
 export interface Scripted {
   status: number;
   body?: unknown;
-  raw?: string;
+  /** The body as is: a string is sent as UTF-8, a Buffer byte for byte. */
+  raw?: string | Buffer;
+  /** Interim answers sent before the final one. */
+  interim?: Array<'continue' | 'processing' | 'early-hints'>;
   headers?: Record<string, string>;
   delayMs?: number;
   destroy?: boolean;
@@ -23,6 +26,8 @@ export interface Seen {
   path: string;
   headers: IncomingMessage['headers'];
   body: any;
+  /** The client's port: one per connection. */
+  remotePort: number | undefined;
 }
 
 /**
@@ -60,7 +65,7 @@ export async function startScriptServer() {
         body = text ? JSON.parse(text) : undefined;
       } catch {}
       const path = (req.url ?? '/').replace(/^\/v1/, '');
-      const entry: Seen = { method: req.method ?? 'GET', path, headers: req.headers, body };
+      const entry: Seen = { method: req.method ?? 'GET', path, headers: req.headers, body, remotePort: req.socket.remotePort };
       seen.push(entry);
       const next = scripts.get(path)?.shift();
       if (next?.delayMs) await new Promise((r) => setTimeout(r, next.delayMs));
@@ -71,6 +76,11 @@ export async function startScriptServer() {
       const status = next?.status ?? 200;
       const headers: Record<string, string> = { 'content-type': 'application/json', ...(next?.headers ?? {}) };
       if (res.destroyed) return;
+      for (const kind of next?.interim ?? []) {
+        if (kind === 'continue') res.writeContinue();
+        else if (kind === 'processing') res.writeProcessing();
+        else res.writeEarlyHints({ link: '</model.css>; rel=preload' });
+      }
       if (next?.raw !== undefined && (next.chunked || next.stallAfterBytes !== undefined || next.trickleMs !== undefined)) {
         await writeShaped(res, status, headers, next);
         return;
@@ -121,7 +131,7 @@ export type ScriptServer = Awaited<ReturnType<typeof startScriptServer>>;
  * `trickleMs` when trickled), stopping for good at `stallAfterBytes`.
  */
 async function writeShaped(res: ServerResponse, status: number, headers: Record<string, string>, next: Scripted): Promise<void> {
-  const bytes = Buffer.from(next.raw ?? '', 'utf8');
+  const bytes = typeof next.raw === 'string' ? Buffer.from(next.raw, 'utf8') : (next.raw ?? Buffer.alloc(0));
   if (!next.chunked) headers['content-length'] = String(bytes.length);
   res.writeHead(status, headers);
   res.flushHeaders();

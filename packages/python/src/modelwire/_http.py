@@ -2,7 +2,7 @@
 effect, read its answer's body under the response limits (``body.BodyReader``), and turn
 whatever an attempt raises into a typed error (``attempt_error``: the one boundary of the
 transport, docs/semantics.md "Attempt boundaries"). The twins only differ in their I/O loop
-(blocking with a watchdog, or ``await`` under one timeout).
+(blocking, each socket operation bounded by the attempt's end, or ``await`` under one timeout).
 
 Private. Example::
 
@@ -77,15 +77,15 @@ def body_reader(response: httpx.Response, max_bytes: int) -> BodyReader:
 
 def raw_chunks(response: httpx.Response) -> Iterator[bytes]:
     """The body's bytes as they arrive (the blocking twin's loop reads these). The connection
-    goes back to the pool only when the caller closes ``response``.
+    goes back to the pool only when the caller closes ``response`` (after its last check).
 
     Example: ``for chunk in raw_chunks(response): reader.feed(chunk)``
     """
     if response.is_stream_consumed:
         return iter((response.content,))
     stream = response.stream
-    # Not iter_raw(): it closes the response when the body ends, handing the connection to the
-    # pool (and another attempt) before the watchdog is disarmed, which could then cut it.
+    # Not iter_raw(): it closes the response when the body ends; the attempt closes it itself,
+    # on every exit path, once it has judged the body.
     if isinstance(stream, httpx.SyncByteStream):
         return iter(stream)
     return response.iter_raw()  # pragma: no cover - a sync response always has a sync stream
@@ -122,17 +122,13 @@ def timeout_error(timeout_s: float) -> TimeoutError:
     )
 
 
-def attempt_error(
-    err: Exception, status: int | None, timeout_s: float, timed_out: bool
-) -> ModelwireError:
-    """Whatever an attempt raised, as a typed error: a timeout (also when the attempt was cut
-    because its time ran out), a transport failure, or an unexpected exception: with a 2xx in
-    hand ``MalformedResponse``, with a 4xx/5xx the status's kind, without an answer ``Connection``.
+def attempt_error(err: Exception, status: int | None, timeout_s: float) -> ModelwireError:
+    """Whatever an attempt raised, as a typed error: a timeout, a transport failure, or an
+    unexpected exception: with a 2xx in hand ``MalformedResponse``, with a 4xx/5xx the status's
+    kind, without an answer ``Connection``.
 
-    Example: ``attempt_error(RecursionError(), 200, 1.0, False).kind == "MalformedResponse"``
+    Example: ``attempt_error(RecursionError(), 200, 1.0).kind == "MalformedResponse"``
     """
-    if timed_out:
-        return timeout_error(timeout_s)
     if isinstance(err, ModelwireError):
         return err
     if isinstance(err, httpx.HTTPError):

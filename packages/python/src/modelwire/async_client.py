@@ -83,9 +83,14 @@ class AsyncClient(BaseClient[httpx.AsyncBaseTransport]):
         self._http = httpx.AsyncClient(
             transport=transport, timeout=self._core.options.timeout_s, headers=ACCEPT_IDENTITY
         )
-        self._max_body = self._core.options.max_response_bytes
+        options = self._core.options
+        self._max_body = options.max_response_bytes
         self._tokens = AsyncTokenSource(
-            self._core.options.auth, self._http, self._core.options.clock
+            options.auth,
+            self._http,
+            options.clock,
+            timeout_s=options.timeout_s,
+            max_json_depth=options.max_json_depth,
         )
         self._coalescer = AsyncCoalescer()
 
@@ -140,7 +145,7 @@ class AsyncClient(BaseClient[httpx.AsyncBaseTransport]):
             raise timeout_error(effect.timeout_s) from None
         except Exception as err:  # noqa: BLE001 - the attempt's one boundary
             status = box[0].status_code if box else None
-            raise attempt_error(err, status, effect.timeout_s, False) from None
+            raise attempt_error(err, status, effect.timeout_s) from None
 
     async def _exchange(self, effect: Send, box: list[httpx.Response]) -> HttpAnswer:
         response = await self._http.send(build_request(self._http, effect), stream=True)

@@ -15,19 +15,22 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import json
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar, Union
 
 import httpx
 
+from ._http import araw_chunks, raw_chunks, within
+from .attempt_deadline import attempt_deadline
 from .cache_key import ANONYMOUS_SCOPE, oidc_scope, token_scope
 from .clock import Clock
-from .errors import AuthError, ConnectionError, InvalidInputError, ModelwireError, TimeoutError
+from .errors import ConnectionError, InvalidInputError, ModelwireError, TimeoutError
 from .generated.policy import DEFAULT_POLICY
 from .redact import redact_secret
+from .token_answer import feed, finish, parse_token_answer, token_reader
 
 
 @dataclass(frozen=True)
@@ -123,30 +126,9 @@ def _oidc_form(auth: OIDCClientCredentials) -> dict[str, str]:
     return form
 
 
-def _parse_token_response(response: httpx.Response, now: float, skew_s: float) -> _CachedToken:
-    if response.status_code != 200:
-        raise AuthError(
-            f"the OIDC token endpoint answered HTTP {response.status_code}; check client_id, "
-            "client_secret and scope",
-            code="UNAUTHENTICATED",
-            http_status=response.status_code,
-        )
-    try:
-        payload = json.loads(response.content)
-        token = payload["access_token"]
-        expires_in = float(payload.get("expires_in", 60))
-    except (ValueError, KeyError, TypeError):
-        raise AuthError(
-            "the OIDC token endpoint answered without an access_token; check token_url",
-            code="UNAUTHENTICATED",
-        ) from None
-    if not isinstance(token, str) or not token:
-        raise AuthError("the OIDC token endpoint returned an empty access_token")
-    return _CachedToken(token, now + max(0.0, expires_in - skew_s))
-
-
-def _transport_error(err: httpx.HTTPError) -> ModelwireError:
-    if isinstance(err, httpx.TimeoutException):
+def _transport_error(err: httpx.HTTPError | None) -> ModelwireError:
+    """A token request that got no whole answer (None: its time ran out)."""
+    if err is None or isinstance(err, httpx.TimeoutException):
         return TimeoutError("the OIDC token endpoint did not answer in time")
     return ConnectionError(f"cannot reach the OIDC token endpoint: {type(err).__name__}")
 
@@ -163,11 +145,17 @@ class _TokenSource(Generic[HttpT]):
         http: HttpT,
         clock: Clock,
         skew_s: float = DEFAULT_POLICY.token_refresh_skew_ms / 1000,
+        *,
+        timeout_s: float = DEFAULT_POLICY.timeout_ms / 1000,
+        max_json_depth: int = DEFAULT_POLICY.max_json_depth,
     ) -> None:
         self.auth = auth
         self._http: HttpT = http
         self._clock = clock
         self._skew_s = skew_s
+        # One token request is bounded as a whole (headers and body) by the client's timeout.
+        self._timeout_s = timeout_s
+        self._max_depth = max_json_depth
         self._cached: _CachedToken | None = None
 
     def _known(self, force: bool) -> str | OIDCClientCredentials | None:
@@ -192,10 +180,12 @@ class _TokenSource(Generic[HttpT]):
             return None
         return cached.token
 
-    def _keep(self, response: httpx.Response) -> str:
+    def _keep(self, status: int, body: bytes) -> str:
         """Parse and cache the token endpoint's answer; return the new token."""
-        self._cached = _parse_token_response(response, self._clock.monotonic(), self._skew_s)
-        return self._cached.token
+        token, expires_in = parse_token_answer(status, body, self._max_depth)
+        refresh_at = self._clock.monotonic() + max(0.0, expires_in - self._skew_s)
+        self._cached = _CachedToken(token, refresh_at)
+        return token
 
 
 class SyncTokenSource(_TokenSource[httpx.Client]):
@@ -210,8 +200,13 @@ class SyncTokenSource(_TokenSource[httpx.Client]):
         http: httpx.Client,
         clock: Clock,
         skew_s: float = DEFAULT_POLICY.token_refresh_skew_ms / 1000,
+        *,
+        timeout_s: float = DEFAULT_POLICY.timeout_ms / 1000,
+        max_json_depth: int = DEFAULT_POLICY.max_json_depth,
     ) -> None:
-        super().__init__(auth, http, clock, skew_s)
+        super().__init__(
+            auth, http, clock, skew_s, timeout_s=timeout_s, max_json_depth=max_json_depth
+        )
         self._refresh_lock = threading.Lock()
 
     def token(self, *, force: bool = False, stale: str | None = None) -> str | None:
@@ -233,11 +228,21 @@ class SyncTokenSource(_TokenSource[httpx.Client]):
             reused = self._reusable(force=force, stale=stale, locked=True)
             if reused is not None:
                 return reused
-            try:
-                response = self._http.post(known.token_url, data=_oidc_form(known))
-            except httpx.HTTPError as err:
-                raise _transport_error(err) from None
-            return self._keep(response)
+            return self._keep(*self._post(known))
+
+    def _post(self, auth: OIDCClientCredentials) -> tuple[int, bytes]:
+        """The token endpoint's status and (bounded) body."""
+        try:
+            with (
+                attempt_deadline(time.monotonic() + self._timeout_s),
+                self._http.stream("POST", auth.token_url, data=_oidc_form(auth)) as response,
+            ):
+                reader = token_reader(response)
+                for chunk in raw_chunks(response):
+                    feed(reader, chunk)
+                return response.status_code, finish(reader)
+        except httpx.HTTPError as err:
+            raise _transport_error(err) from None
 
 
 class AsyncTokenSource(_TokenSource[httpx.AsyncClient]):
@@ -266,7 +271,17 @@ class AsyncTokenSource(_TokenSource[httpx.AsyncClient]):
             if reused is not None:
                 return reused
             try:
-                response = await self._http.post(known.token_url, data=_oidc_form(known))
+                answer = await within(self._timeout_s, self._post(known))
+            except asyncio.TimeoutError:
+                raise _transport_error(None) from None
             except httpx.HTTPError as err:
                 raise _transport_error(err) from None
-            return self._keep(response)
+            return self._keep(*answer)
+
+    async def _post(self, auth: OIDCClientCredentials) -> tuple[int, bytes]:
+        """The token endpoint's status and (bounded) body."""
+        async with self._http.stream("POST", auth.token_url, data=_oidc_form(auth)) as response:
+            reader = token_reader(response)
+            async for chunk in araw_chunks(response):
+                feed(reader, chunk)
+            return response.status_code, finish(reader)

@@ -60,7 +60,8 @@ class BodyReader:
             self._undecodable(f"encoded with {encoding!r} although the SDK asked for identity")
         length = headers.get("content-length") or ""
         # Content-Length counts the encoded bytes: only an identity body is judged by it upfront.
-        if self._decoder is None and length.isdigit() and int(length) > max_bytes:
+        announced = int(length) if length.isascii() and length.isdigit() else None
+        if self._decoder is None and announced is not None and announced > max_bytes:
             raise too_large(max_bytes, f"Content-Length announces {length} bytes", status)
 
     def _undecodable(self, why: str) -> None:

@@ -35,6 +35,7 @@ from ._http import (
     transport_error,
 )
 from .abort import AbortableRunner, AbortSignal, aborted_error
+from .attempt_deadline import attempt_deadline, bound_attempts
 from .auth import SyncTokenSource
 from .body import ACCEPT_IDENTITY
 from .clock import SYSTEM_CLOCK
@@ -43,7 +44,6 @@ from .effects import Drive, Effect, HttpAnswer, RefreshToken, Send, Share, Sleep
 from .errors import ModelwireError
 from .generated.models import Health, Job, ModelHealth, ModelInfo, ModelSummary
 from .result import Prediction
-from .watchdog import Alarm, Watchdog, socket_cut
 
 __all__ = ["Client", "transport_error"]
 
@@ -77,7 +77,6 @@ class Client(BaseClient[httpx.BaseTransport]):
         """
         self._coalescer.close()
         self._abortable.close()
-        self._watchdog.close()
         self._http.close()
 
     def __enter__(self) -> Client:
@@ -97,10 +96,16 @@ class Client(BaseClient[httpx.BaseTransport]):
         self._http = httpx.Client(
             transport=transport, timeout=self._core.options.timeout_s, headers=ACCEPT_IDENTITY
         )
-        self._max_body = self._core.options.max_response_bytes
-        self._watchdog = Watchdog()
+        # Every socket operation of an attempt ends by the attempt's end (attempt_deadline.py).
+        bound_attempts(self._http)
+        options = self._core.options
+        self._max_body = options.max_response_bytes
         self._tokens = SyncTokenSource(
-            self._core.options.auth, self._http, self._core.options.clock
+            options.auth,
+            self._http,
+            options.clock,
+            timeout_s=options.timeout_s,
+            max_json_depth=options.max_json_depth,
         )
         self._coalescer = SyncCoalescer()
         self._abortable = AbortableRunner()
@@ -142,15 +147,17 @@ class Client(BaseClient[httpx.BaseTransport]):
             return err
 
     def _send(self, effect: Send) -> HttpAnswer:
-        """One attempt, bounded as a whole by ``effect.timeout_s`` from its start: httpx's
-        timeouts bound connecting and the headers; the body is read with a time check per
-        chunk, and the watchdog cuts a body that stalls."""
+        """One attempt, bounded as a whole by ``effect.timeout_s`` from its start: each socket
+        read and write (connect, headers, body) ends by then (``attempt_deadline``); a transport
+        without sockets (in-memory) is checked after each body chunk."""
         ends = time.monotonic() + effect.timeout_s
+        with attempt_deadline(ends):
+            return self._exchange(effect, ends)
+
+    def _exchange(self, effect: Send, ends: float) -> HttpAnswer:
         response: httpx.Response | None = None
-        alarm: Alarm | None = None
         try:
             response = self._http.send(build_request(self._http, effect), stream=True)
-            alarm = self._watchdog.arm(ends, socket_cut(response))
             reader = body_reader(response, self._max_body)
             for chunk in raw_chunks(response):
                 if time.monotonic() > ends:
@@ -161,11 +168,8 @@ class Client(BaseClient[httpx.BaseTransport]):
             return answer_of(response, reader.finish())
         except Exception as err:  # noqa: BLE001 - the attempt's one boundary
             status = response.status_code if response is not None else None
-            timed_out = alarm is not None and alarm.fired
-            raise attempt_error(err, status, effect.timeout_s, timed_out) from None
+            raise attempt_error(err, status, effect.timeout_s) from None
         finally:
-            if alarm is not None:
-                self._watchdog.cancel(alarm)
             if response is not None:
                 response.close()
 

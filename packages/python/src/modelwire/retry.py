@@ -36,20 +36,44 @@ def backoff_delay_ms(
     return float(ceiling)
 
 
+#: The largest delay-seconds taken as is; any larger value means this many (RFC 9111 §1.2.2).
+MAX_DELAY_SECONDS = 2**31
+
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+def delay_seconds(text: str) -> int | None:
+    """``text`` as delay-seconds (``1*DIGIT``, ASCII digits only), capped at 2^31; None when it
+    is not one (``str.isdigit`` would accept fullwidth and Arabic-Indic digits: not DIGIT).
+
+    Example: ``delay_seconds("99999999999999999999") == 2**31``;
+    ``delay_seconds("\\uff15") is None`` (fullwidth five)
+    """
+    if not text or not _ASCII_DIGITS.issuperset(text):
+        return None
+    # Only the length matters past 2^31 (11+ digits): never build a huge int from a header.
+    if len(text.lstrip("0")) > 10:
+        return MAX_DELAY_SECONDS
+    return min(int(text), MAX_DELAY_SECONDS)
+
+
 def parse_retry_after(value: str | None, *, now: float) -> float | None:
-    """``Retry-After`` in milliseconds: delay-seconds (digits only) or an HTTP date relative to
-    ``now`` (a past date gives 0). Negative, decimal, empty or unparsable values give None (the
-    backoff applies).
+    """``Retry-After`` in milliseconds: delay-seconds (ASCII digits only, capped at 2^31 s) or
+    an HTTP date relative to ``now`` (a past date gives 0). Negative, decimal, empty or
+    unparsable values give None (the backoff applies).
 
     Example: ``parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10000.0``
     """
     if value is None:
         return None
-    text = value.strip()
+    # HTTP whitespace only (SP, HTAB): str.strip() would also drop Unicode spaces.
+    text = value.strip(" \t")
     if not text:
         return None
-    if text.isascii() and text.isdigit():
-        return int(text) * 1000.0  # delay-seconds is 1*DIGIT: no sign, no decimals, no unit
+    seconds = delay_seconds(text)
+    if seconds is not None:
+        return seconds * 1000.0  # no sign, no decimals, no unit
+    # A value starting like a number (non-ASCII digits too) is not an HTTP date either.
     if text[0].isdigit() or text[0] in "+-.":
         return None
     try:

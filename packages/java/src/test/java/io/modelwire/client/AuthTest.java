@@ -73,6 +73,32 @@ class AuthTest {
   }
 
   @Test
+  void theTokenRequestAsksForAtMostOneMebibyteAndABiggerAnswerIsRefused() {
+    FakeTransport t = new FakeTransport().then(200, "{\"access_token\":\"" + "x".repeat(1 << 20) + "\"}");
+    ModelwireClient c = ModelwireClient.builder().baseUrl("http://127.0.0.1:9/v1").transport(t)
+        .scheduler(new VirtualScheduler(true)).auth(Auth.oidc("http://127.0.0.1:9/oauth/token", "svc", "s", null)).build();
+    AuthException e = assertThrows(AuthException.class, () -> c.predict("m", DATA));
+    assertTrue(e.getMessage().contains("above 1048576 bytes"), e.getMessage());
+    assertEquals(1L << 20, t.requests.get(0).maxResponseBytes());
+  }
+
+  @Test
+  void aTokenAnswerWithNaNOrNestedTooDeepIsAnAuthError() {
+    String deep = "[".repeat(5000) + "]".repeat(5000);
+    for (String body : List.of("{\"access_token\":\"t\",\"expires_in\":NaN}",
+        "{\"access_token\":\"t\",\"x\":" + deep + "}", "{\"access_token\":\"t\",\"x\":Infinity}")) {
+      FakeTransport t = new FakeTransport().then(200, body);
+      ModelwireClient c = ModelwireClient.builder().baseUrl("http://127.0.0.1:9/v1").transport(t)
+          .scheduler(new VirtualScheduler(true)).auth(Auth.oidc("http://127.0.0.1:9/oauth/token", "svc", "s", null))
+          .build();
+      AuthException e = assertThrows(AuthException.class, () -> c.predict("m", DATA),
+          body.substring(0, Math.min(40, body.length())));
+      assertEquals("UNAUTHENTICATED", e.code());
+      assertEquals(1, t.count(), "no model request without a token");
+    }
+  }
+
+  @Test
   void staticTokenIsNeverRefreshedAndTokenProviderIsAskedAgainOn401() {
     FakeTransport t = new FakeTransport().then(401, "{}");
     ModelwireClient c = ModelwireClient.builder().baseUrl("http://127.0.0.1:9/v1").transport(t)

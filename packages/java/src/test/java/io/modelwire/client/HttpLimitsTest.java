@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.modelwire.client.errors.AuthException;
 import io.modelwire.client.errors.MalformedResponseException;
 import io.modelwire.client.errors.TimeoutException;
 import java.io.IOException;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * The default java.net.http transport against a real socket (docs/semantics.md, "Response limits",
  * "Attempt boundaries"): a chunked body is counted while it is read and stopped past the limit, a
  * Content-Length above it fails before reading, and a trickled body ends at the attempt timeout
- * counted from the attempt's start.
+ * counted from the attempt's start; the OIDC token answer is read with its own 1 MiB limit.
  */
 class HttpLimitsTest {
   static final Map<String, Object> DATA = Map.of("amount", 1);
@@ -55,6 +56,12 @@ class HttpLimitsTest {
           byte[] part = new byte[1024];
           java.util.Arrays.fill(part, (byte) 'x');
           for (int i = 0; i < 64; i++) out.write(part);
+        }
+        case "token-2mib" -> {
+          x.sendResponseHeaders(200, 0); // chunked, 2 MiB: above the token limit, below the client's
+          byte[] part = new byte[64 * 1024];
+          java.util.Arrays.fill(part, (byte) ' ');
+          for (int i = 0; i < 32; i++) out.write(part);
         }
         case "announced-huge" -> {
           x.sendResponseHeaders(200, 1_000_000);
@@ -89,9 +96,13 @@ class HttpLimitsTest {
   }
 
   private ModelwireClient client() {
+    return client(Duration.ofMillis(300));
+  }
+
+  private ModelwireClient client(Duration timeout) {
     return ModelwireClient.builder().baseUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/v1")
         .cache(CacheOptions.disabled()).breaker(new BreakerOptions(false, 5, 30_000))
-        .retry(RetryOptions.defaults().withMaxRetries(0)).timeout(Duration.ofMillis(300))
+        .retry(RetryOptions.defaults().withMaxRetries(0)).timeout(timeout)
         .maxResponseBytes(16 * 1024).build();
   }
 
@@ -108,7 +119,9 @@ class HttpLimitsTest {
 
   @Test
   void aContentLengthAboveTheLimitFailsBeforeReading() {
-    ModelwireClient c = client();
+    // a long timeout: a loaded machine must not turn this into a Timeout, and a client that read
+    // the (short) body would end with a Connection error instead
+    ModelwireClient c = client(Duration.ofSeconds(5));
     mode = "announced-huge";
     MalformedResponseException e = assertThrows(MalformedResponseException.class, () -> c.predict("fraud-score", DATA));
     assertEquals("RESPONSE_TOO_LARGE", e.code());
@@ -116,9 +129,20 @@ class HttpLimitsTest {
   }
 
   @Test
+  void anOidcTokenAnswerIsReadWithAOneMebibyteLimit() {
+    String origin = "http://127.0.0.1:" + server.getAddress().getPort();
+    ModelwireClient c = ModelwireClient.builder().baseUrl(origin + "/v1").cache(CacheOptions.disabled())
+        .timeout(Duration.ofSeconds(5)).auth(Auth.oidc(origin + "/oauth/token", "svc", "s3cret", null)).build();
+    mode = "token-2mib";
+    AuthException e = assertThrows(AuthException.class, () -> c.predict("fraud-score", DATA));
+    assertTrue(e.getMessage().contains("above 1048576 bytes"), e.getMessage());
+    c.close();
+  }
+
+  @Test
   void closeStopsTheThreadsOfTheClientsOwnHttpClient() throws InterruptedException {
     java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
-    ModelwireClient c = client();
+    ModelwireClient c = client(Duration.ofSeconds(5)); // about close(), not the timeout: load-proof
     c.predict("fraud-score", DATA);
     c.close();
     java.util.List<Thread> left = java.util.List.of();

@@ -92,7 +92,9 @@ public final class HttpTransport implements Transport {
     });
     b.method(r.method(), r.body() == null
         ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(r.body()));
-    LimitedBody body = new LimitedBody(maxResponseBytes);
+    // a request may ask for less than the client's limit (the OIDC token answer), never more
+    long limit = r.maxResponseBytes() == null ? maxResponseBytes : Math.min(maxResponseBytes, r.maxResponseBytes());
+    LimitedBody body = new LimitedBody(limit);
     CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(b.build(), body);
     CompletableFuture<TransportResponse> out = exchange.thenApply(res -> new TransportResponse(res.statusCode(),
         res.headers().map(), res.body() == null ? new byte[0] : res.body()));

@@ -14,6 +14,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (called reflectively: the SDK targets 17) aborts exchanges and closes its connections; on every
  * version the executor's threads are stopped.
  *
+ * <p>Java 17-20 have no public way to close the pool. In JDK 17's {@code HttpClientImpl} the
+ * selector thread closes every connection (its {@code stop()}) only when it exits, and it exits
+ * only when the facade we hold is no longer strongly reachable (a {@code WeakReference} checked
+ * every 3 s idle select) and no exchange is pending, or on a fatal selector error. Idle pooled
+ * connections otherwise live for {@code jdk.httpclient.keepalive.timeout} (JVM-wide, 1200 s).
+ * So close() drops the only reference the SDK holds; CloseReleasesResourcesTest pins that.
+ *
  * <pre>{@code OwnedHttp http = OwnedHttp.create(Duration.ofSeconds(10)); … http.close(); }</pre>
  */
 final class OwnedHttp {

@@ -7,22 +7,26 @@ import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
 
 /**
- * Parses {@code Retry-After}: delay-seconds ({@code 1*DIGIT}) or an IMF-fixdate HTTP date, relative
- * to now (test/vectors/retry-after.json pins the details).
+ * Parses {@code Retry-After}: delay-seconds ({@code 1*DIGIT}, ASCII digits only, taken as at most
+ * 2^31 s per RFC 9111 §1.2.2) or an IMF-fixdate HTTP date, relative to now
+ * (test/vectors/retry-after.json pins the details).
  *
  * <pre>{@code RetryAfter.parseMs("2", now) // 2000L }</pre>
  */
 public final class RetryAfter {
   private RetryAfter() {}
 
+  // [0-9], not \d or Character.isDigit: fullwidth or Arabic-Indic digits are not DIGIT (RFC 5234)
   private static final Pattern DIGITS = Pattern.compile("^[0-9]+$");
+  // RFC 9111 §1.2.2: a delta-seconds value above 2^31 is taken as 2^31
+  private static final BigInteger MAX_DELAY_SECONDS = BigInteger.ONE.shiftLeft(31);
   private static final Pattern IMF_FIXDATE = Pattern.compile(
       "^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} "
           + "[0-9]{2}:[0-9]{2}:[0-9]{2} GMT$");
 
   /**
-   * Milliseconds to wait, or null when the value is absent, empty or unusable ("1.5", "-1", "5s").
-   * A date in the past gives 0.
+   * Milliseconds to wait, or null when the value is absent, empty or unusable ("1.5", "-1", "5s",
+   * "１"). A date in the past gives 0; delay-seconds above 2^31 give 2147483648000.
    *
    * <pre>{@code RetryAfter.parseMs("Sun, 06 Nov 1994 08:49:37 GMT", nowMs) }</pre>
    *
@@ -32,12 +36,11 @@ public final class RetryAfter {
    */
   public static Long parseMs(String value, long nowMs) {
     if (value == null) return null;
-    String v = value.trim();
+    String v = stripOws(value);
     if (v.isEmpty()) return null;
     if (DIGITS.matcher(v).matches()) {
-      BigInteger ms = new BigInteger(v).multiply(BigInteger.valueOf(1000));
-      // absurdly large values saturate; they are far above any cap anyway
-      return ms.bitLength() < 63 ? ms.longValue() : Long.MAX_VALUE;
+      BigInteger seconds = new BigInteger(v).min(MAX_DELAY_SECONDS);
+      return seconds.longValueExact() * 1000L;
     }
     if (!IMF_FIXDATE.matcher(v).matches()) return null;
     try {
@@ -46,5 +49,18 @@ public final class RetryAfter {
     } catch (DateTimeParseException e) {
       return null;
     }
+  }
+
+  // optional whitespace around a field value is SP / HTAB (RFC 9110 §5.5), nothing else
+  private static String stripOws(String value) {
+    int start = 0;
+    int end = value.length();
+    while (start < end && isOws(value.charAt(start))) start++;
+    while (end > start && isOws(value.charAt(end - 1))) end--;
+    return value.substring(start, end);
+  }
+
+  private static boolean isOws(char c) {
+    return c == ' ' || c == '\t';
   }
 }

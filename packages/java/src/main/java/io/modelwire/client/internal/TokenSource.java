@@ -2,6 +2,7 @@ package io.modelwire.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelwire.client.Auth;
+import io.modelwire.client.DefaultPolicy;
 import io.modelwire.client.Scheduler;
 import io.modelwire.client.Transport;
 import io.modelwire.client.TransportRequest;
@@ -9,7 +10,6 @@ import io.modelwire.client.TransportResponse;
 import io.modelwire.client.errors.AuthException;
 import io.modelwire.client.errors.ConnectionException;
 import io.modelwire.client.errors.ErrorInfo;
-import io.modelwire.client.errors.ModelwireException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -149,6 +149,11 @@ public abstract class TokenSource {
   private static final class Oidc extends TokenSource {
     // one bound for the whole token exchange (headers and body), like an attempt's
     private static final long FETCH_TIMEOUT_MS = 10_000;
+    // a token answer is a few hundred bytes; read at most 1 MiB of it (like the TypeScript SDK)
+    static final long MAX_TOKEN_RESPONSE_BYTES = 1L << 20;
+    // parsed like a model's answer: no NaN/Infinity, no nesting beyond the contract's depth
+    private static final ResponseLimits TOKEN_LIMITS =
+        new ResponseLimits(MAX_TOKEN_RESPONSE_BYTES, DefaultPolicy.get().maxJsonDepth());
     private record Cached(String token, long refreshAt) {}
 
     private final Auth.Oidc cfg;
@@ -194,7 +199,7 @@ public abstract class TokenSource {
       if (cfg.scope() != null && !cfg.scope().isBlank()) form.append("&scope=").append(enc(cfg.scope()));
       TransportRequest req = new TransportRequest("POST", URI.create(cfg.tokenUrl()),
           Map.of("Content-Type", "application/x-www-form-urlencoded", "Accept", "application/json"),
-          form.toString().getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(10));
+          form.toString().getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(10), MAX_TOKEN_RESPONSE_BYTES);
       long now = scheduler.nowMillis();
       CompletableFuture<TransportResponse> exchange = transport.send(req);
       // a token endpoint that stalls must not hold the shared refresh (and every call) for good
@@ -204,6 +209,7 @@ public abstract class TokenSource {
         timer.cancel(false);
         if (err != null) {
           Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+          if (cause instanceof ResponseTooLargeException) throw tooLarge();
           throw new ConnectionException(ErrorInfo.of("CONNECTION_ERROR",
               "OIDC token request to " + cfg.tokenUrl() + " failed: " + cause.getClass().getSimpleName()
                   + (exchange.isCancelled() ? " (no answer within " + FETCH_TIMEOUT_MS + " ms)" : "")
@@ -214,18 +220,30 @@ public abstract class TokenSource {
               "OIDC token request to " + cfg.tokenUrl() + " was refused with HTTP " + res.status()
                   + "; check clientId, clientSecret and scope").status(res.status()));
         }
-        try {
-          JsonNode body = Json.MAPPER.readTree(res.body());
-          String token = body.path("access_token").textValue();
-          if (token == null || token.isEmpty()) throw new IllegalStateException("no access_token");
-          long ttlMs = (long) (body.path("expires_in").asDouble(300) * 1000);
-          return new Cached(token, now + ttlMs - skewMs);
-        } catch (Exception e) {
-          if (e instanceof ModelwireException m) throw m;
+        // a custom Transport may read more than asked: the limit holds whatever reads the body
+        if (res.body() != null && res.body().length > MAX_TOKEN_RESPONSE_BYTES) throw tooLarge();
+        JsonNode body = TOKEN_LIMITS.parse(res.body()); // null: not JSON, NaN, too deep
+        String token = body == null ? null : body.path("access_token").textValue();
+        if (token == null || token.isEmpty()) {
           throw new AuthException(ErrorInfo.of("UNAUTHENTICATED",
               "OIDC token endpoint " + cfg.tokenUrl() + " answered without a usable access_token"));
         }
+        return new Cached(token, refreshAt(now, body.path("expires_in").asDouble(DEFAULT_TTL_S)));
       });
+    }
+
+    private static final double DEFAULT_TTL_S = 300;
+
+    // expires_in that is not a positive finite number (1e400 parses as Infinity) gets the default
+    private long refreshAt(long now, double expiresInS) {
+      double ttlS = Double.isFinite(expiresInS) && expiresInS > 0 ? expiresInS : DEFAULT_TTL_S;
+      long ttlMs = (long) Math.min(ttlS * 1000, (double) (Long.MAX_VALUE / 4));
+      return now + ttlMs - skewMs;
+    }
+
+    private AuthException tooLarge() {
+      return new AuthException(ErrorInfo.of("UNAUTHENTICATED", "OIDC token endpoint " + cfg.tokenUrl()
+          + " answered with a body above " + MAX_TOKEN_RESPONSE_BYTES + " bytes; check tokenUrl"));
     }
 
     @Override
