@@ -30,6 +30,7 @@ const { values: a } = parseArgs({
     'rate-ts': { type: 'string', default: '800' },
     'rate-py': { type: 'string', default: '300' },
     'rate-java': { type: 'string', default: '300' },
+    'java-homes': { type: 'string', default: '' },
     out: { type: 'string', default: 'bench/soak/results.json' },
   },
 });
@@ -39,7 +40,9 @@ const langs = a.lang.split(',');
 function javaClasspath() {
   const javaDir = `${root}packages/java`;
   const jar = `${javaDir}/target/modelwire-client-0.1.0.jar`;
-  if (!existsSync(jar)) spawnSync('mvn', ['-q', '-o', 'package', '-DskipTests'], { cwd: javaDir, stdio: 'inherit' });
+  // Rebuilt each run (a few seconds): a jar older than the sources would soak yesterday's SDK.
+  const built = spawnSync('mvn', ['-B', '-q', '-o', 'package', '-DskipTests'], { cwd: javaDir, stdio: 'inherit' });
+  if (built.status !== 0 || !existsSync(jar)) throw new Error('soak: mvn package of packages/java failed');
   mkdirSync(`${here}.bin`, { recursive: true });
   // A copy, so a rebuild of packages/java during the soak cannot swap the jar under the JVM.
   copyFileSync(jar, `${here}.bin/modelwire-client.jar`);
@@ -89,11 +92,16 @@ function driverRuns(base, proxyPort) {
   }
   if (langs.includes('java')) {
     const cp = javaClasspath();
-    runs.push({
-      name: 'java',
-      cmd: 'java',
-      args: ['-cp', cp, `${here}java/Soak.java`, ...common, '--calls', a['calls-java'], '--rate', a['rate-java'], '--concurrency', '32'],
-    });
+    // One run per JDK: Java 17 releases pooled sockets only when the HttpClient is collected, 21+ at close().
+    for (const home of a['java-homes'] ? a['java-homes'].split(',') : ['']) {
+      const java = home ? `${home}/bin/java` : 'java';
+      const version = spawnSync(java, ['-version'], { encoding: 'utf8' }).stderr.match(/version "(\d+)/)?.[1] ?? '?';
+      runs.push({
+        name: `java ${version}`,
+        cmd: java,
+        args: ['-cp', cp, `${here}java/Soak.java`, ...common, '--calls', a['calls-java'], '--rate', a['rate-java'], '--concurrency', '32'],
+      });
+    }
   }
   return runs;
 }

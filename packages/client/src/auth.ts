@@ -1,6 +1,6 @@
 import { scopeFor } from './cache-key.js';
 import type { Clock } from './clock.js';
-import { AuthError } from './errors/error-classes.js';
+import { AbortedError, AuthError } from './errors/error-classes.js';
 import type { AuthOptions } from './options.js';
 import type { Transport } from './transport/transport.js';
 
@@ -107,16 +107,38 @@ function oidcTokenSource(
   return {
     async token(forceRefresh, signal) {
       if (!forceRefresh && current && clock.now() < current.expiresAt) return current.token;
-      // One refresh at a time: concurrent callers share the same token request.
-      refreshing ??= fetchToken(signal).finally(() => {
+      // One refresh at a time: concurrent callers share the same token request, which no single
+      // caller's abort cancels (it has its own timeout); each caller stops waiting on its own signal.
+      refreshing ??= fetchToken(undefined).finally(() => {
         refreshing = undefined;
       });
-      return refreshing;
+      return untilAborted(refreshing, signal);
     },
     scope: () => scope,
     refreshable: true,
     secrets: () => recent.list(),
   };
+}
+
+/** `work`, or the signal's abort as `AbortedError` when it comes first (`work` goes on for others). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  const aborted = () => new AbortedError('the call was aborted while waiting for a token', { code: 'ABORTED', cause: signal.reason });
+  if (signal.aborted) return Promise.reject(aborted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(aborted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** The last few secrets handed out (tokens rotate; earlier ones may still be echoed by a server). */

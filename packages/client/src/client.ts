@@ -83,7 +83,9 @@ export function createClientWith(options: ClientOptions, defaultTransport: (o: C
 }
 
 /** What one call adds to its operation: its body, version pin, keys and cache use. */
-type CallRequest = Partial<Pick<CallContext, 'version' | 'body' | 'idempotencyKey' | 'presetToken' | 'cacheKey' | 'useCache'>> & {
+type CallRequest = Partial<
+  Pick<CallContext, 'version' | 'body' | 'idempotencyKey' | 'presetToken' | 'deadlineAt' | 'cacheKey' | 'useCache'>
+> & {
   /** True when `prepareInput` already checked the model and the options. */
   validated?: boolean;
 };
@@ -108,7 +110,7 @@ class PipelineClient implements ModelwireClient {
     const { clock } = opts;
     this.emit = emitter(opts.onEvent);
     this.tokens = tokenSource(opts.auth, transport, clock, DEFAULT_POLICY.tokenRefreshSkewMs);
-    this.inputDeps = { tokens: this.tokens, cacheScope: opts.cacheScope, maxInputBytes: opts.maxInputBytes };
+    this.inputDeps = { tokens: this.tokens, cacheScope: opts.cacheScope, maxInputBytes: opts.maxInputBytes, clock };
     const send = sendStage({
       baseUrl: opts.baseUrl,
       transport,
@@ -122,7 +124,9 @@ class PipelineClient implements ModelwireClient {
   }
 
   readonly predict = async <R>(model: string, data: Record<string, unknown>, options: PredictOptions = {}): Promise<Prediction<R>> => {
-    const input = await prepareInput(model, data, options, this.inputDeps);
+    // The deadline starts now: the token wait before the pipeline counts against it.
+    const deadlineAt = this.deadlineAt(options);
+    const input = await prepareInput(model, data, options, this.inputDeps, deadlineAt);
     const minConfidence = options.minConfidence ?? this.opts.minConfidence ?? this.thresholds.get(model);
     const operation = predictOperation((answer, ctx) => toPrediction<R>(answer, ctx, minConfidence));
     return this.call(operation, model, options, {
@@ -130,6 +134,7 @@ class PipelineClient implements ModelwireClient {
       version: options.version,
       idempotencyKey: newId(),
       presetToken: input.token,
+      deadlineAt,
       cacheKey: input.key,
       useCache: options.cache !== false && this.opts.cache !== false,
       body: (ctx) => envelopeBody(ctx, input, model, options.meta),
@@ -137,13 +142,16 @@ class PipelineClient implements ModelwireClient {
   };
 
   readonly submitJob = async (model: string, data: Record<string, unknown>, options: SubmitJobOptions = {}): Promise<Job> => {
-    const input = await prepareInput(model, data, options, this.inputDeps);
+    // The deadline starts now: the token wait before the pipeline counts against it.
+    const deadlineAt = this.deadlineAt(options);
+    const input = await prepareInput(model, data, options, this.inputDeps, deadlineAt);
     const extra = options.callbackUrl ? `,"callback_url":${JSON.stringify(options.callbackUrl)}` : '';
     return this.call(submitJobOperation, model, options, {
       validated: true,
       version: options.version,
       idempotencyKey: options.idempotencyKey ?? newId(),
       presetToken: input.token,
+      deadlineAt,
       body: (ctx) => envelopeBody(ctx, input, model, options.meta, extra),
     });
   };
@@ -224,6 +232,11 @@ class PipelineClient implements ModelwireClient {
     return operation.result(await this.pipelines[operation.pipeline](ctx), ctx);
   }
 
+  /** When a call that starts now must have settled. */
+  private deadlineAt(call: CallOptions): number {
+    return this.opts.clock.now() + (call.deadlineMs ?? this.opts.deadlineMs);
+  }
+
   private context(
     operation: Operation<unknown, never>,
     model: string | undefined,
@@ -248,7 +261,7 @@ class PipelineClient implements ModelwireClient {
       traceId: trace.traceId,
       traceFlags: trace.flags,
       signal: call.signal,
-      deadlineAt: opts.clock.now() + (call.deadlineMs ?? opts.deadlineMs),
+      deadlineAt: request.deadlineAt ?? this.deadlineAt(call),
       perCallDeadline: call.deadlineMs !== undefined,
       timeoutMs: call.timeoutMs ?? opts.timeoutMs,
       counter: { attempts: 0 },

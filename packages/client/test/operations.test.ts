@@ -180,6 +180,57 @@ describe('OIDC client credentials', () => {
   });
 });
 
+describe('waiting for a token', () => {
+  const oidc = { tokenUrl: 'http://127.0.0.1:1/oauth/token', clientId: 'svc', clientSecret: 's3cret-value' };
+
+  /** A token endpoint that answers only when `release()` is called; model calls succeed. */
+  function slowTokenEndpoint() {
+    let release = () => {};
+    let tokenRequests = 0;
+    const transport = async (req: HttpRequest): Promise<HttpResponse> => {
+      if (req.url.endsWith('/oauth/token')) {
+        tokenRequests++;
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        return { status: 200, headers: {}, body: JSON.stringify({ access_token: 'at-1', expires_in: 3600 }) };
+      }
+      return { status: 200, headers: {}, body: ok({ confidence: 1 }, { model: { name: 'm', version: '1' } }) };
+    };
+    return { transport, release: () => release(), requests: () => tokenRequests };
+  }
+
+  it("ends at the call's deadline with DeadlineExceeded; the shared token request goes on for the next call", async () => {
+    const clock = new ManualClock();
+    const idp = slowTokenEndpoint();
+    const client = createClient({ baseUrl, clock, transport: idp.transport, cache: false, auth: { oidc } });
+    const first = client.predict('m', { a: 1 }, { deadlineMs: 600, requestId: 'rid-1' }).catch((e: unknown) => e);
+    const second = client.predict('m', { a: 2 }, { deadlineMs: 5_000 });
+    await Promise.resolve();
+    clock.advance(600);
+    const error = await first;
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect(error).toMatchObject({ code: 'DEADLINE_EXCEEDED', requestId: 'rid-1' });
+    idp.release();
+    expect((await second).attempts).toBe(1);
+    expect(idp.requests()).toBe(1);
+  });
+
+  it("a caller's abort ends only its own wait, not the token request others share", async () => {
+    const idp = slowTokenEndpoint();
+    const client = createClient({ baseUrl, transport: idp.transport, cache: false, auth: { oidc } });
+    const controller = new AbortController();
+    const aborted = client.predict('m', { a: 1 }, { signal: controller.signal }).catch((e: unknown) => e);
+    const other = client.predict('m', { a: 2 });
+    await Promise.resolve();
+    controller.abort();
+    expect(await aborted).toBeInstanceOf(AbortedError);
+    idp.release();
+    expect((await other).attempts).toBe(1);
+    expect(idp.requests()).toBe(1);
+  });
+});
+
 describe('trace context and events', () => {
   it('continues the caller trace and reports latency-bearing events without secrets', async () => {
     const events: ModelwireEvent[] = [];

@@ -1,8 +1,10 @@
 import type { TokenSource } from '../auth.js';
 import { cacheKeyOfCanonicalData } from '../cache-key.js';
 import { canonicalJson } from '../canonical-json.js';
+import type { Clock } from '../clock.js';
 import { checkCallOptions, checkData, checkInputSize, checkModel } from '../validation.js';
 import type { CallContext } from './call-context.js';
+import { withinDeadline } from './within-deadline.js';
 
 /** Sent as `meta.client` so the gateway can tell SDKs and versions apart. */
 const CLIENT_ID = 'modelwire-ts/0.1.0';
@@ -17,22 +19,30 @@ export interface PreparedInput {
 
 /**
  * Validates a model input (options, model name, data, size) and canonicalises it once. Asks for the
- * token here because the cache scope depends on it; the first attempt then reuses that token.
+ * token here because the cache scope depends on it (waiting no longer than the call's deadline);
+ * the first attempt then reuses that token.
  *
- * @example const input = await prepareInput('fraud-score', { amount: 1 }, {}, { tokens, cacheScope: undefined, maxInputBytes: 1e6 });
+ * @example const input = await prepareInput('fraud-score', { amount: 1 }, {}, { tokens, cacheScope: undefined, maxInputBytes: 1e6, clock }, clock.now() + 30_000);
  */
 export async function prepareInput(
   model: string,
   data: Record<string, unknown>,
-  options: { version?: string; signal?: AbortSignal },
-  deps: { tokens: TokenSource; cacheScope: string | undefined; maxInputBytes: number },
+  options: { version?: string; signal?: AbortSignal; requestId?: string },
+  deps: { tokens: TokenSource; cacheScope: string | undefined; maxInputBytes: number; clock: Clock },
+  deadlineAt: number,
 ): Promise<PreparedInput> {
   checkCallOptions(options);
   checkModel(model);
   checkData(data);
   const dataJson = canonicalJson(data);
   checkInputSize(dataJson, deps.maxInputBytes);
-  const token = await deps.tokens.token(false, options.signal);
+  const token = await withinDeadline(
+    deps.tokens.token(false, options.signal),
+    deadlineAt,
+    deps.clock,
+    'while fetching a token',
+    options.requestId,
+  );
   const scope = deps.cacheScope ?? deps.tokens.scope(token);
   return { dataJson, token, scope, key: cacheKeyOfCanonicalData(model, options.version, scope, dataJson) };
 }

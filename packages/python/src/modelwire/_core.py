@@ -5,7 +5,7 @@ effects, blocking or with ``await``.
 Private: the public surface is ``Client`` / ``AsyncClient``. Example::
 
     core = ClientCore(ClientOptions.resolve("http://127.0.0.1:4010/v1"))
-    gen = core.call(list_models_op())   # yields GetToken(), then Send(...)
+    gen = core.call(list_models_op())   # yields GetToken(wait_s), then Send(...)
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from .auth import TokenProvider, fixed_scope
 from .cache_key import token_scope
 from .call import CallContext, CallOutcome, Operation, Target
 from .effects import Effect, GetToken, Sleep
+from .errors import DeadlineExceededError
 from .generated.models import Health, Job, ModelHealth, ModelInfo, ModelSummary
 from .options import ClientOptions
 from .pipeline import STEPS
@@ -49,6 +50,20 @@ class CallArgs:
 NO_ARGS = CallArgs()
 
 
+@dataclass(frozen=True, slots=True)
+class CallStart:
+    """What a logical call fixes as it starts, before it asks for its token: its ids and its
+    deadline (monotonic seconds), which bounds the wait for the token too (docs/semantics.md,
+    Attempt boundaries: ``deadline_ms`` bounds everything the call does).
+
+    Example: ``core.start(CallArgs(deadline_ms=600)).deadline``
+    """
+
+    request_id: str
+    trace_id: str
+    deadline: float
+
+
 class ClientCore:
     """The resolved options, the shared state (``runtime``) and the calls built on them.
 
@@ -71,18 +86,43 @@ class ClientCore:
         """The cache scope of a call (a provider's scope depends on the token it returned)."""
         return self._scope if self._scope is not None else token_scope(token or "")
 
-    def context(
-        self, op: Operation[Any], args: CallArgs, token: str | None, cache_key: str | None = None
-    ) -> CallContext:
-        """A new logical call: request id, trace id, deadline."""
+    def start(self, args: CallArgs) -> CallStart:
+        """A logical call starting now: its request id, trace id and deadline."""
         options = self.options
         deadline_s = args.deadline_ms / 1000 if args.deadline_ms is not None else options.deadline_s
-        return CallContext(
-            runtime=self.runtime,
-            op=op,
+        return CallStart(
             request_id=args.request_id or str(uuid.uuid4()),
             trace_id=tracing.trace_id_for(args.traceparent),
             deadline=self.runtime.clock.monotonic() + deadline_s,
+        )
+
+    def token(self, start: CallStart) -> Call[str | None]:
+        """The call's bearer token (``GetToken``), waited for until the call's deadline at most:
+        a wait the deadline cut ends the call with ``DeadlineExceededError`` (no attempt made)."""
+        try:
+            token: str | None = yield GetToken(start.deadline - self.runtime.clock.monotonic())
+        except DeadlineExceededError as err:
+            err.request_id, err.trace_id, err.attempts = start.request_id, start.trace_id, 0
+            raise
+        return token
+
+    def context(
+        self,
+        op: Operation[Any],
+        args: CallArgs,
+        token: str | None,
+        cache_key: str | None = None,
+        start: CallStart | None = None,
+    ) -> CallContext:
+        """The context of a logical call (``start``: when it started; None: now)."""
+        options = self.options
+        start = start if start is not None else self.start(args)
+        return CallContext(
+            runtime=self.runtime,
+            op=op,
+            request_id=start.request_id,
+            trace_id=start.trace_id,
+            deadline=start.deadline,
             timeout_s=args.timeout_ms / 1000 if args.timeout_ms is not None else options.timeout_s,
             token=token,
             cache_key=cache_key,
@@ -94,8 +134,9 @@ class ClientCore:
 
     def call(self, op: Operation[T], args: CallArgs = NO_ARGS) -> Call[T]:
         """Run ``op`` through its stages; returns its value."""
-        token = (yield GetToken()) if op.authenticated else None
-        outcome = yield from self._run(self.context(op, args, token))
+        start = self.start(args)
+        token = (yield from self.token(start)) if op.authenticated else None
+        outcome = yield from self._run(self.context(op, args, token, start=start))
         value: T = outcome.value
         return value
 
@@ -111,16 +152,15 @@ class ClientCore:
     ) -> Call[Prediction]:
         """A prediction through every stage, from the cache lookup on."""
         operations.check_model(model)
-        token = yield GetToken()
+        start = self.start(args)
+        token = yield from self.token(start)
         scope = self.scope_for(token)
         prepared = operations.prepare_input(
             model, version, scope, data, max_bytes=self.options.max_input_bytes
         )
-        request_id = args.request_id or str(uuid.uuid4())
-        op = operations.predict_op(model, version, prepared, request_id, meta)
+        op = operations.predict_op(model, version, prepared, start.request_id, meta)
         key = prepared.key if use_cache and self.runtime.cache is not None else None
-        args = dataclasses.replace(args, request_id=request_id)
-        outcome = yield from self._run(self.context(op, args, token, key))
+        outcome = yield from self._run(self.context(op, args, token, key, start))
         return self.finish(outcome, min_confidence)
 
     def finish(self, outcome: CallOutcome[Prediction], min_confidence: float | None) -> Prediction:
@@ -155,15 +195,15 @@ class ClientCore:
     ) -> Call[Job]:
         """Submit a job (its body carries the input's digest, as predict's does)."""
         operations.check_model(model)
-        token = yield GetToken()
+        start = self.start(args)
+        token = yield from self.token(start)
         max_bytes = self.options.max_input_bytes
         prepared = operations.prepare_input(
             model, version, self.scope_for(token), data, max_bytes=max_bytes
         )
-        request_id = args.request_id or str(uuid.uuid4())
+        request_id = start.request_id
         op = operations.submit_job_op(model, version, prepared, request_id, meta, callback_url)
-        args = dataclasses.replace(args, request_id=request_id)
-        outcome = yield from self._run(self.context(op, args, token))
+        outcome = yield from self._run(self.context(op, args, token, start=start))
         job: Job = outcome.value
         return job
 

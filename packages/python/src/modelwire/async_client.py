@@ -64,6 +64,7 @@ class AsyncClient(BaseClient[httpx.AsyncBaseTransport]):
 
         Example: ``await client.aclose()``
         """
+        self._tokens.close()
         await self._http.aclose()
 
     async def __aenter__(self) -> AsyncClient:
@@ -130,8 +131,12 @@ class AsyncClient(BaseClient[httpx.AsyncBaseTransport]):
                 return await until_aborted(self._send(effect), signal)
             if isinstance(effect, Sleep):
                 return await until_aborted(self._core.runtime.clock.asleep(effect.seconds), signal)
-            refresh = isinstance(effect, RefreshToken)
-            return await self._tokens.token(force=refresh, stale=getattr(effect, "stale", None))
+            # GetToken / RefreshToken: this caller waits until its deadline at most, even for a
+            # token request another task started (which goes on for the others).
+            stale = effect.stale if isinstance(effect, RefreshToken) else None
+            force = isinstance(effect, RefreshToken)
+            wait = self._tokens.token(force=force, stale=stale, wait_s=effect.wait_s)
+            return await until_aborted(wait, signal)
         except ModelwireError as err:
             return err
 

@@ -14,6 +14,7 @@ Example::
 from __future__ import annotations
 
 import asyncio
+import copy
 import inspect
 import threading
 import time
@@ -27,7 +28,13 @@ from ._http import araw_chunks, raw_chunks, within
 from .attempt_deadline import attempt_deadline
 from .cache_key import ANONYMOUS_SCOPE, oidc_scope, token_scope
 from .clock import Clock
-from .errors import ConnectionError, InvalidInputError, ModelwireError, TimeoutError
+from .errors import (
+    ConnectionError,
+    DeadlineExceededError,
+    InvalidInputError,
+    ModelwireError,
+    TimeoutError,
+)
 from .generated.policy import DEFAULT_POLICY
 from .redact import redact_secret
 from .token_answer import feed, finish, parse_token_answer, token_reader
@@ -133,7 +140,20 @@ def _transport_error(err: httpx.HTTPError | None) -> ModelwireError:
     return ConnectionError(f"cannot reach the OIDC token endpoint: {type(err).__name__}")
 
 
+def token_deadline_error() -> DeadlineExceededError:
+    """The error of a call whose deadline ran out while it waited for its bearer token (no
+    attempt was made for it; the call fills in its ids).
+
+    Example: ``token_deadline_error().code == "DEADLINE_EXCEEDED"``
+    """
+    return DeadlineExceededError(
+        "the call's deadline_ms ran out while waiting for the bearer token; raise deadline_ms "
+        "or check the token endpoint"
+    )
+
+
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
+T = TypeVar("T")
 
 
 class _TokenSource(Generic[HttpT]):
@@ -209,8 +229,14 @@ class SyncTokenSource(_TokenSource[httpx.Client]):
         )
         self._refresh_lock = threading.Lock()
 
-    def token(self, *, force: bool = False, stale: str | None = None) -> str | None:
-        """The token to send; ``force`` fetches a fresh one unless ``stale`` was replaced."""
+    def token(
+        self, *, force: bool = False, stale: str | None = None, wait_s: float | None = None
+    ) -> str | None:
+        """The token to send; ``force`` fetches a fresh one unless ``stale`` was replaced.
+
+        ``wait_s`` (what is left of the call's deadline; None: no deadline) bounds the wait for
+        the refresh lock and the token request (with the client's timeout): past it,
+        ``DeadlineExceededError``. A provider's function is called as is (it cannot be cut)."""
         auth = self.auth
         if isinstance(auth, TokenProvider):
             value = auth.get_token()
@@ -223,24 +249,45 @@ class SyncTokenSource(_TokenSource[httpx.Client]):
         known = self._known(force)
         if not isinstance(known, OIDCClientCredentials):
             return known
-        # One refresh at a time: this lock is held across the token request on purpose.
-        with self._refresh_lock:
+        # The call's deadline on this thread's clock (the wait and the request are real time).
+        ends = None if wait_s is None else time.monotonic() + wait_s
+        # One refresh at a time: this lock is held across the token request on purpose; a caller
+        # waits for it until its deadline at most.
+        if not self._refresh_lock.acquire(timeout=-1 if wait_s is None else max(0.0, wait_s)):
+            raise token_deadline_error()
+        try:
             reused = self._reusable(force=force, stale=stale, locked=True)
             if reused is not None:
                 return reused
-            return self._keep(*self._post(known))
+            return self._keep(*self._post(known, ends))
+        finally:
+            self._refresh_lock.release()
 
-    def _post(self, auth: OIDCClientCredentials) -> tuple[int, bytes]:
-        """The token endpoint's status and (bounded) body."""
+    def _post(self, auth: OIDCClientCredentials, deadline: float | None) -> tuple[int, bytes]:
+        """The token endpoint's status and (bounded) body, within ``min(timeout, what is left
+        of the call's deadline)``: every socket operation ends by then (``attempt_deadline``),
+        and a transport without sockets is checked after each chunk."""
+        now = time.monotonic()
+        limit = now + self._timeout_s
+        ends = limit if deadline is None else min(limit, deadline)
+        by_deadline = ends < limit
         try:
+            if ends <= now:
+                raise httpx.TimeoutException("no time left for the token request")
             with (
-                attempt_deadline(time.monotonic() + self._timeout_s),
+                attempt_deadline(ends),
                 self._http.stream("POST", auth.token_url, data=_oidc_form(auth)) as response,
             ):
                 reader = token_reader(response)
                 for chunk in raw_chunks(response):
+                    if time.monotonic() > ends:
+                        raise httpx.TimeoutException("the token answer took too long")
                     feed(reader, chunk)
+                if time.monotonic() > ends:
+                    raise httpx.TimeoutException("the token answer took too long")
                 return response.status_code, finish(reader)
+        except httpx.TimeoutException:
+            raise (token_deadline_error() if by_deadline else _transport_error(None)) from None
         except httpx.HTTPError as err:
             raise _transport_error(err) from None
 
@@ -251,32 +298,62 @@ class AsyncTokenSource(_TokenSource[httpx.AsyncClient]):
     Example: ``await AsyncTokenSource(auth, http, clock, skew_s=30).token()``
     """
 
-    _refresh_lock: asyncio.Lock | None = None  # made in the event loop, on first use
+    # The token request in flight (one at a time), shared by every caller that needs a token
+    # meanwhile. Each caller waits for it until its own deadline; a caller that leaves (deadline,
+    # cancellation) never cancels it: the others still get its token, and it is cached.
+    _fetch: asyncio.Task[str] | None = None
 
-    async def token(self, *, force: bool = False, stale: str | None = None) -> str | None:
-        """The token to send; ``force`` fetches a fresh one unless ``stale`` was replaced."""
+    async def token(
+        self, *, force: bool = False, stale: str | None = None, wait_s: float | None = None
+    ) -> str | None:
+        """The token to send; ``force`` fetches a fresh one unless ``stale`` was replaced.
+
+        ``wait_s`` (what is left of the call's deadline; None: no deadline) bounds this
+        caller's wait, for the shared token request or an async provider: past it,
+        ``DeadlineExceededError``. The token request itself ends by the client's timeout."""
         auth = self.auth
         if isinstance(auth, TokenProvider):
             value = auth.get_token()
             if inspect.isawaitable(value):
-                return await value
+                # This caller's own awaitable: cancelled when its deadline cuts the wait.
+                return await _wait_for(asyncio.ensure_future(value), wait_s, own=True)
             return value
         known = self._known(force)
         if not isinstance(known, OIDCClientCredentials):
             return known
-        if self._refresh_lock is None:
-            self._refresh_lock = asyncio.Lock()
-        async with self._refresh_lock:
-            reused = self._reusable(force=force, stale=stale, locked=True)
-            if reused is not None:
-                return reused
-            try:
-                answer = await within(self._timeout_s, self._post(known))
-            except asyncio.TimeoutError:
-                raise _transport_error(None) from None
-            except httpx.HTTPError as err:
-                raise _transport_error(err) from None
-            return self._keep(*answer)
+        # No await from here to the shared request's start: one refresh at a time.
+        reused = self._reusable(force=force, stale=stale, locked=True)
+        if reused is not None:
+            return reused
+        if wait_s is not None and wait_s <= 0:
+            raise token_deadline_error()
+        fetch = self._fetch
+        if fetch is None:
+            fetch = self._fetch = asyncio.ensure_future(self._refresh(known))
+            fetch.add_done_callback(self._fetched)
+        return await _wait_for(fetch, wait_s, own=False)
+
+    def close(self) -> None:
+        """Stop the token request in flight (the client is closing)."""
+        fetch, self._fetch = self._fetch, None
+        if fetch is not None:
+            fetch.cancel()
+
+    def _fetched(self, fetch: asyncio.Task[str]) -> None:
+        if self._fetch is fetch:
+            self._fetch = None
+        if not fetch.cancelled():
+            fetch.exception()  # retrieved: every waiter may have left already
+
+    async def _refresh(self, auth: OIDCClientCredentials) -> str:
+        """Fetch and cache a token, within the client's timeout."""
+        try:
+            answer = await within(self._timeout_s, self._post(auth))
+        except asyncio.TimeoutError:
+            raise _transport_error(None) from None
+        except httpx.HTTPError as err:
+            raise _transport_error(err) from None
+        return self._keep(*answer)
 
     async def _post(self, auth: OIDCClientCredentials) -> tuple[int, bytes]:
         """The token endpoint's status and (bounded) body."""
@@ -285,3 +362,29 @@ class AsyncTokenSource(_TokenSource[httpx.AsyncClient]):
             async for chunk in araw_chunks(response):
                 feed(reader, chunk)
             return response.status_code, finish(reader)
+
+
+async def _wait_for(task: asyncio.Future[T], wait_s: float | None, *, own: bool) -> T:
+    """``task``'s result, waited for at most ``wait_s`` (``DeadlineExceededError`` after it).
+
+    ``own``: the task is this caller's alone, cancelled when the caller stops waiting; else it is
+    shared, left running, and its error is copied for this caller (errors are per call).
+    """
+    try:
+        done, _ = await asyncio.wait({task}, timeout=None if wait_s is None else max(0.0, wait_s))
+    except asyncio.CancelledError:
+        if own:
+            task.cancel()
+        raise
+    if not done:
+        if own:
+            task.cancel()
+        raise token_deadline_error()
+    if own:
+        return task.result()
+    if task.cancelled():
+        raise ConnectionError("the client was closed while the token was being fetched")
+    err = task.exception()
+    if isinstance(err, ModelwireError):
+        raise copy.copy(err) from None
+    return task.result()

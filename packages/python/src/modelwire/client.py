@@ -141,8 +141,10 @@ class Client(BaseClient[httpx.BaseTransport]):
                 return self._abortable.run(lambda: self._send(effect), signal)
             if isinstance(effect, Sleep):
                 return self._sleep(effect.seconds, signal)
-            refresh = isinstance(effect, RefreshToken)
-            return self._tokens.token(force=refresh, stale=getattr(effect, "stale", None))
+            # GetToken / RefreshToken: waited for until the call's deadline at most.
+            stale = effect.stale if isinstance(effect, RefreshToken) else None
+            force = isinstance(effect, RefreshToken)
+            return self._tokens.token(force=force, stale=stale, wait_s=effect.wait_s)
         except ModelwireError as err:
             return err
 

@@ -54,14 +54,20 @@ class Sleep:
 
 @dataclass(slots=True)
 class GetToken:
-    """The bearer token for a new call (None: no auth)."""
+    """The bearer token for a new call (None: no auth). ``wait_s`` is what is left of the call's
+    deadline: the driver stops waiting for the token then and throws ``DeadlineExceededError``
+    (a token request still ends by the client's ``timeout_ms`` with ``TimeoutError``)."""
+
+    wait_s: float
 
 
 @dataclass(slots=True)
 class RefreshToken:
-    """Fetch a fresh bearer token after a 401 (``stale`` is the token that was refused)."""
+    """Fetch a fresh bearer token after a 401 (``stale`` is the token that was refused), waiting
+    at most ``wait_s`` (what is left of the call's deadline), as ``GetToken``."""
 
     stale: str | None
+    wait_s: float
 
 
 @dataclass(slots=True)

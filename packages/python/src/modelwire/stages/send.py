@@ -16,7 +16,7 @@ from typing import Any
 from .. import tracing
 from ..call import CallContext, CallOutcome, Flow, Step, Target
 from ..effects import Effect, HttpAnswer, RefreshToken, Send
-from ..errors import ModelwireError
+from ..errors import DeadlineExceededError, ModelwireError
 from ..redact import redact_headers
 from ..responses import read_answer
 from . import Stage
@@ -90,8 +90,14 @@ def run(ctx: CallContext, target: Target, next: Step) -> Flow:  # noqa: A002 - t
     )
     answer = yield from _attempt(ctx, target, send, path)
     if answer.status == 401 and ctx.runtime.refreshable_auth and op.authenticated:
-        # One fresh token and one repeat of the attempt (an attempt, not a retry).
-        ctx.token = yield RefreshToken(ctx.token)
+        # One fresh token and one repeat of the attempt (an attempt, not a retry); the wait for
+        # the token ends by the call's deadline.
+        wait_s = ctx.deadline - ctx.runtime.clock.monotonic()
+        try:
+            ctx.token = yield RefreshToken(ctx.token, wait_s)
+        except DeadlineExceededError as err:
+            err.request_id, err.trace_id, err.attempts = ctx.request_id, ctx.trace_id, ctx.attempts
+            raise
         answer = yield from _attempt(ctx, target, send, path)
     value, size = read_answer(
         op,
