@@ -120,7 +120,8 @@ async function runDriver(run, env) {
   const phases = await schedule.stop();
   const line = out.trim().split('\n').pop();
   if (code !== 0 || !line?.startsWith('{')) throw new Error(`soak: ${run.name} driver exited ${code}\n${out}`);
-  return { ...JSON.parse(line), phases_entered: phases };
+  // The run's name wins over the driver's (it tells two JDKs apart).
+  return { ...JSON.parse(line), lang: run.name, phases_entered: phases };
 }
 
 const toxi = await startToxiproxy();
