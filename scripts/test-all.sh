@@ -22,6 +22,8 @@ step "package: publint, arethetypeswrong, smoke import on Node 22 / 24 / 26"
 (cd packages/client && pnpm lint:package && pnpm smoke)
 step "browser: the client's browser build in headless Chromium"
 bash scripts/test-browser.sh
+step "mock gateway: schemathesis fuzzing against the contract"
+bash scripts/test-schemathesis.sh
 if [ -f scripts/test-python.sh ]; then step "Python SDK"; bash scripts/test-python.sh; fi
 if [ -f scripts/test-java.sh ]; then step "Java SDK"; bash scripts/test-java.sh; fi
 step "all tests passed"

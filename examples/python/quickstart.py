@@ -31,7 +31,8 @@ def sync_demo(base_url: str) -> None:
     ) as client:
         print("models:", [m.name for m in client.list_models()])
         p = client.predict("fraud-score", DATA)
-        print(f"sync:  {p.result} confidence={p.confidence} model={p.model.version}")
+        result = modelwire.plain_copy(p.result)  # results are read-only; this copy is yours
+        print(f"sync:  {result} confidence={p.confidence} model={p.model.version}")
         again = client.predict("fraud-score", DATA)
         print(f"sync:  second call cached={again.cached} attempts={again.attempts}")
         try:

@@ -1,4 +1,5 @@
 import { InvalidInputError } from './errors/error-classes.js';
+import { childPath } from './internal/json-path.js';
 
 /**
  * RFC 8785 (JSON Canonicalization Scheme): sorted keys (UTF-16 code units), no whitespace, ECMAScript
@@ -8,26 +9,39 @@ import { InvalidInputError } from './errors/error-classes.js';
  * canonicalJson({ b: 1.0, a: [true, null] }); // '{"a":[true,null],"b":1}'
  */
 export function canonicalJson(value: unknown): string {
+  try {
+    return canonicalize(value);
+  } catch (error) {
+    // A value nested deeper than the stack (or circular) is the caller's input, not a crash. The
+    // client checks its inputs' depth before this (internal/model-input.ts); direct callers land here.
+    if (error instanceof RangeError) {
+      throw new InvalidInputError('data is nested too deep to be JSON (is it circular?)', { code: 'INVALID_INPUT', cause: error });
+    }
+    throw error;
+  }
+}
+
+function canonicalize(value: unknown): string {
   // Fast path: once every object's keys are in canonical order, native JSON.stringify prints exactly
   // RFC 8785 (same number and string forms). `prepare` reorders only the objects that need it.
   const state = { manual: false };
   const prepared = prepare(value, state);
   if (!state.manual) return JSON.stringify(prepared) ?? 'null';
   const out: string[] = [];
-  write(value, out, '');
+  write(value, out, 'data');
   return out.join('');
 }
 
 const INDEX_KEY = /^(?:0|[1-9]\d*)$/;
 
 function invalidNumber(value: number, path: string): never {
-  throw new InvalidInputError(`data${path} is ${value}: JSON has no NaN or Infinity; send null or a finite number`, {
+  throw new InvalidInputError(`${path}: ${value} is not a JSON value; send null or a finite number`, {
     code: 'INVALID_INPUT',
   });
 }
 
 function invalidType(value: unknown, path: string): never {
-  throw new InvalidInputError(`data${path} is a ${typeof value}, which JSON cannot represent`, { code: 'INVALID_INPUT' });
+  throw new InvalidInputError(`${path}: a ${typeof value} is not a JSON value`, { code: 'INVALID_INPUT' });
 }
 
 /** Where the first non-finite number sits (only computed for the error message). */
@@ -35,7 +49,7 @@ function pathOfNonFinite(value: unknown, path: string): string | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? undefined : path;
   if (typeof value !== 'object' || value === null) return undefined;
   for (const [key, item] of Object.entries(value)) {
-    const found = pathOfNonFinite(item, `${path}/${key}`);
+    const found = pathOfNonFinite(item, childPath(path, Array.isArray(value) ? Number(key) : key));
     if (found !== undefined) return found;
   }
   return undefined;
@@ -46,7 +60,7 @@ function prepare(value: unknown, state: { manual: boolean; root?: unknown }): un
   state.root ??= value;
   switch (typeof value) {
     case 'number':
-      if (!Number.isFinite(value)) invalidNumber(value, pathOfNonFinite(state.root, '') ?? '');
+      if (!Number.isFinite(value)) invalidNumber(value, pathOfNonFinite(state.root, 'data') ?? 'data');
       return value;
     case 'bigint':
       return Number(value);
@@ -135,7 +149,7 @@ function write(value: unknown, out: string[], path: string): void {
           if (i > 0) out.push(',');
           const item = value[i];
           // JSON.stringify turns undefined/functions in arrays into null; so do we.
-          write(item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : item, out, `${path}/${i}`);
+          write(item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : item, out, childPath(path, i));
         }
         out.push(']');
         return;
@@ -155,7 +169,7 @@ function write(value: unknown, out: string[], path: string): void {
         if (!first) out.push(',');
         first = false;
         out.push(JSON.stringify(key), ':');
-        write(item, out, `${path}/${key}`);
+        write(item, out, childPath(path, key));
       }
       out.push('}');
       return;

@@ -37,7 +37,7 @@ import type {
   SubmitJobOptions,
   WaitForJobOptions,
 } from './types.js';
-import { checkCallOptions, checkFeedback, checkModel } from './validation.js';
+import { checkCallOptions, checkFeedback, checkModel, checkWaitOptions } from './validation.js';
 
 const FINAL_STATES: ReadonlySet<string> = new Set(FINAL_JOB_STATES);
 
@@ -110,7 +110,13 @@ class PipelineClient implements ModelwireClient {
     const { clock } = opts;
     this.emit = emitter(opts.onEvent);
     this.tokens = tokenSource(opts.auth, transport, clock, DEFAULT_POLICY.tokenRefreshSkewMs);
-    this.inputDeps = { tokens: this.tokens, cacheScope: opts.cacheScope, maxInputBytes: opts.maxInputBytes, clock };
+    this.inputDeps = {
+      tokens: this.tokens,
+      cacheScope: opts.cacheScope,
+      maxInputBytes: opts.maxInputBytes,
+      maxJsonDepth: opts.maxJsonDepth,
+      clock,
+    };
     const send = sendStage({
       baseUrl: opts.baseUrl,
       transport,
@@ -165,6 +171,9 @@ class PipelineClient implements ModelwireClient {
   };
 
   readonly waitForJob = async (model: string, jobId: string, options: WaitForJobOptions = {}): Promise<Job> => {
+    checkModel(model);
+    checkWaitOptions(options);
+    checkCallOptions({ signal: options.signal });
     const P = DEFAULT_POLICY.jobs;
     const { clock } = this.opts;
     const deadlineAt = clock.now() + (options.timeoutMs ?? this.opts.deadlineMs);

@@ -3,7 +3,7 @@ import { systemClock } from './clock.js';
 import type { ModelwireEvent } from './events.js';
 import { DEFAULT_POLICY } from './generated/policy.js';
 import type { Transport } from './transport/transport.js';
-import { checkMinConfidence, invalidOption, nonNegative, positive, positiveInteger } from './validation.js';
+import { checkMinConfidence, invalidOption, nonNegative, nonNegativeInteger, positive, positiveInteger, shown } from './validation.js';
 
 /**
  * How the client authenticates. Tokens are never logged, put in errors or used in clear as cache keys.
@@ -165,8 +165,8 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     cacheScope: options.cacheScope,
     timeoutMs: positive('timeoutMs', options.timeoutMs, P.timeoutMs),
     deadlineMs: positive('deadlineMs', options.deadlineMs, P.deadlineMs),
-    maxInputBytes: positive('maxInputBytes', options.maxInputBytes, P.maxInputBytes),
-    maxResponseBytes: positive('maxResponseBytes', options.maxResponseBytes, P.maxResponseBytes),
+    maxInputBytes: positiveInteger('maxInputBytes', options.maxInputBytes, P.maxInputBytes),
+    maxResponseBytes: positiveInteger('maxResponseBytes', options.maxResponseBytes, P.maxResponseBytes),
     maxJsonDepth: positiveInteger('maxJsonDepth', options.maxJsonDepth, P.maxJsonDepth),
     minConfidence: checkMinConfidence(options.minConfidence),
     onEvent: options.onEvent,
@@ -178,14 +178,17 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   };
 }
 
-function resolveBaseUrl(baseUrl: string): string {
+function resolveBaseUrl(baseUrl: unknown): string {
+  const rule = 'baseUrl must be an absolute http or https URL such as http://127.0.0.1:4010/v1';
   let base: URL;
   try {
+    if (typeof baseUrl !== 'string') throw new TypeError('not a string');
     base = new URL(baseUrl);
   } catch {
-    invalidOption(`baseUrl must be an absolute URL such as http://127.0.0.1:4010/v1, got ${JSON.stringify(baseUrl)}`);
+    invalidOption(`${rule}, got ${shown(baseUrl)}`);
   }
-  if (base.protocol !== 'http:' && base.protocol !== 'https:') invalidOption('baseUrl must use http: or https:');
+  // Only the scheme is shown: the rest of a URL may hold credentials.
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') invalidOption(`${rule}, got a ${base.protocol} URL`);
   return base.href.replace(/\/+$/, '');
 }
 
@@ -214,10 +217,9 @@ function resolveRetry(r: RetryOptions): ResolvedOptions['retry'] {
           retryCost: nonNegative('retry.budget.retryCost', r.budget?.retryCost, P.budget.retryCost),
           successRefill: nonNegative('retry.budget.successRefill', r.budget?.successRefill, P.budget.successRefill),
         };
-  const maxRetries = nonNegative('retry.maxRetries', r.maxRetries, P.maxRetries);
-  if (!Number.isInteger(maxRetries)) invalidOption('retry.maxRetries must be an integer');
+  const maxRetries = nonNegativeInteger('retry.maxRetries', r.maxRetries, P.maxRetries);
   const jitter = r.jitter ?? (P.jitter as 'full' | 'none');
-  if (jitter !== 'full' && jitter !== 'none') invalidOption(`retry.jitter must be 'full' or 'none', got ${String(jitter)}`);
+  if (jitter !== 'full' && jitter !== 'none') invalidOption(`retry.jitter must be 'full' or 'none', got ${shown(jitter)}`);
   return {
     maxRetries,
     retryOnStatus: new Set(r.retryOnStatus ?? P.retryOnStatus),
@@ -234,7 +236,7 @@ function resolveBreaker(b: BreakerOptions | false | undefined): ResolvedOptions[
   if (b === false) return false;
   const P = DEFAULT_POLICY.breaker;
   return {
-    consecutiveFailures: positive('breaker.consecutiveFailures', b?.consecutiveFailures, P.consecutiveFailures),
+    consecutiveFailures: positiveInteger('breaker.consecutiveFailures', b?.consecutiveFailures, P.consecutiveFailures),
     resetTimeoutMs: nonNegative('breaker.resetTimeoutMs', b?.resetTimeoutMs, P.resetTimeoutMs),
   };
 }
@@ -244,7 +246,7 @@ function resolveCache(c: CacheOptions | false | undefined): ResolvedOptions['cac
   const P = DEFAULT_POLICY.cache;
   return {
     ttlMs: nonNegative('cache.ttlMs', c?.ttlMs, P.ttlMs),
-    maxEntries: positive('cache.maxEntries', c?.maxEntries, P.maxEntries),
+    maxEntries: positiveInteger('cache.maxEntries', c?.maxEntries, P.maxEntries),
     maxBytes: positive('cache.maxBytes', c?.maxBytes, P.maxBytes),
     staleIfError: c?.staleIfError ?? P.staleIfError,
   };

@@ -8,35 +8,54 @@ import type { FeedbackInput } from './types.js';
 // (`INVALID_OPTIONS` / `INVALID_INPUT`) or PayloadTooLargeError naming what to fix.
 
 const MODEL_NAME = new RegExp(MODEL_NAME_PATTERN);
+// The contract's `X-Request-Id` pattern (openapi/modelwire.yaml, RequestId). Written here because the
+// generator (scripts/generate-ts.mjs) emits only the model-name pattern so far.
+const REQUEST_ID = /^[!-~]{1,128}$/;
 
 /**
  * Throws the error for a bad client or call option.
  *
- * @example if (x < 0) invalidOption('timeoutMs must be > 0');
+ * @example if (x <= 0) invalidOption(`timeoutMs must be a finite number > 0, got ${x}`);
  */
 export function invalidOption(message: string): never {
   throw new InvalidInputError(message, { code: 'INVALID_OPTIONS' });
 }
 
+/** A value as an option message shows it: strings quoted, so `"500"` is told apart from `500`. */
+export function shown(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
 /**
- * `value` (or `fallback` when undefined), checked to be a finite number ≥ 0.
+ * `value` (or `fallback` when undefined), checked to be a finite number ≥ 0 (never coerced).
  *
- * @example nonNegative('retry.maxRetries', options.maxRetries, 2)
+ * @example nonNegative('retry.backoffMaxMs', options.backoffMaxMs, 2000)
  */
-export function nonNegative(name: string, value: number | undefined, fallback: number): number {
+export function nonNegative(name: string, value: unknown, fallback: number): number {
   const v = value ?? fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) invalidOption(`${name} must be a finite number ≥ 0, got ${String(value)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) invalidOption(`${name} must be a finite number ≥ 0, got ${shown(value)}`);
   return v;
 }
 
 /**
- * `value` (or `fallback` when undefined), checked to be a finite number > 0.
+ * `value` (or `fallback` when undefined), checked to be a finite number > 0 (never coerced).
  *
  * @example positive('timeoutMs', options.timeoutMs, 10_000)
  */
-export function positive(name: string, value: number | undefined, fallback: number): number {
-  const v = nonNegative(name, value, fallback);
-  if (v === 0) invalidOption(`${name} must be > 0`);
+export function positive(name: string, value: unknown, fallback: number): number {
+  const v = value ?? fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) invalidOption(`${name} must be a finite number > 0, got ${shown(value)}`);
+  return v;
+}
+
+/**
+ * `value` (or `fallback` when undefined), checked to be an integer ≥ 0 (a count of retries).
+ *
+ * @example nonNegativeInteger('retry.maxRetries', options.maxRetries, 2)
+ */
+export function nonNegativeInteger(name: string, value: unknown, fallback: number): number {
+  const v = value ?? fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) invalidOption(`${name} must be an integer ≥ 0, got ${shown(value)}`);
   return v;
 }
 
@@ -45,9 +64,9 @@ export function positive(name: string, value: number | undefined, fallback: numb
  *
  * @example positiveInteger('maxJsonDepth', options.maxJsonDepth, 100)
  */
-export function positiveInteger(name: string, value: number | undefined, fallback: number): number {
-  const v = positive(name, value, fallback);
-  if (!Number.isInteger(v)) invalidOption(`${name} must be an integer, got ${String(value)}`);
+export function positiveInteger(name: string, value: unknown, fallback: number): number {
+  const v = value ?? fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) invalidOption(`${name} must be an integer > 0, got ${shown(value)}`);
   return v;
 }
 
@@ -66,7 +85,7 @@ export function checkMinConfidence(value: unknown): number | undefined {
  * Validates the per-call options every operation shares; only the fields present are checked, so
  * the common call with no options costs nothing.
  *
- * @example checkCallOptions({ timeoutMs: 0 }); // throws InvalidInputError: timeoutMs must be > 0
+ * @example checkCallOptions({ timeoutMs: 0 }); // throws InvalidInputError: timeoutMs must be a finite number > 0, got 0
  */
 export function checkCallOptions(call: {
   requestId?: unknown;
@@ -76,14 +95,13 @@ export function checkCallOptions(call: {
   minConfidence?: unknown;
   signal?: unknown;
 }): void {
-  if (call.requestId !== undefined && (typeof call.requestId !== 'string' || call.requestId.length < 1 || call.requestId.length > 128)) {
-    invalidOption(`requestId must be a string of 1 to 128 characters, got ${JSON.stringify(call.requestId)}`);
+  if (call.requestId !== undefined && (typeof call.requestId !== 'string' || !REQUEST_ID.test(call.requestId))) {
+    invalidOption(
+      `requestId must be 1 to 128 visible ASCII characters (U+0021–U+007E; it travels in the X-Request-Id header), got ${shown(call.requestId)}`,
+    );
   }
-  for (const name of ['timeoutMs', 'deadlineMs'] as const) {
-    const v = call[name];
-    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v <= 0))
-      invalidOption(`${name} must be a finite number > 0, got ${String(v)}`);
-  }
+  if (call.timeoutMs !== undefined) positive('timeoutMs', call.timeoutMs, 0);
+  if (call.deadlineMs !== undefined) positive('deadlineMs', call.deadlineMs, 0);
   if (call.version !== undefined && (typeof call.version !== 'string' || call.version.length < 1 || call.version.length > 64)) {
     invalidOption(`version must be a string of 1 to 64 characters (e.g. '2'), got ${JSON.stringify(call.version)}`);
   }
@@ -91,6 +109,22 @@ export function checkCallOptions(call: {
   const signal = call.signal as AbortSignal | undefined;
   if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.addEventListener !== 'function')) {
     invalidOption('signal must be an AbortSignal (e.g. AbortSignal.timeout(5000) or controller.signal)');
+  }
+}
+
+/**
+ * Validates `waitForJob`'s own options (its timeout and polling cadence) when present.
+ *
+ * @example checkWaitOptions({ timeoutMs: -1 }); // throws InvalidInputError: timeoutMs must be a finite number > 0, got -1
+ */
+export function checkWaitOptions(wait: {
+  timeoutMs?: unknown;
+  pollInitialMs?: unknown;
+  pollMaxMs?: unknown;
+  pollMultiplier?: unknown;
+}): void {
+  for (const name of ['timeoutMs', 'pollInitialMs', 'pollMaxMs', 'pollMultiplier'] as const) {
+    if (wait[name] !== undefined) positive(name, wait[name], 0);
   }
 }
 
@@ -104,17 +138,6 @@ export function checkModel(model: unknown): void {
     throw new InvalidInputError(`model must match ${MODEL_NAME_PATTERN} (e.g. 'fraud-score'), got ${JSON.stringify(model)}`, {
       code: 'INVALID_INPUT',
     });
-  }
-}
-
-/**
- * A model input: a JSON object.
- *
- * @example checkData([1, 2]); // throws InvalidInputError (INVALID_INPUT)
- */
-export function checkData(data: unknown): void {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new InvalidInputError('data must be a JSON object (the model input), e.g. { amount: 120 }', { code: 'INVALID_INPUT' });
   }
 }
 

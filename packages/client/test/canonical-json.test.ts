@@ -26,7 +26,7 @@ describe('canonicalJson (RFC 8785)', () => {
 
   it('rejects NaN and Infinity with a typed error naming the field', () => {
     expect(() => canonicalJson({ a: { b: Number.NaN } })).toThrow(InvalidInputError);
-    expect(() => canonicalJson({ a: Number.POSITIVE_INFINITY })).toThrow(/data\/a is Infinity/);
+    expect(() => canonicalJson({ a: Number.POSITIVE_INFINITY })).toThrow(/data\.a: Infinity is not a JSON value/);
   });
 
   it('drops undefined members like JSON.stringify', () => {

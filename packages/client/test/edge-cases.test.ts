@@ -237,7 +237,7 @@ describe('auth edge cases', () => {
 describe('per-call options', () => {
   it('are validated with clear messages', async () => {
     const client = createClient({ baseUrl, transport: fakeTransport().transport });
-    await expect(client.predict('m', data, { requestId: '' })).rejects.toThrow(/requestId must be a string of 1 to 128/);
+    await expect(client.predict('m', data, { requestId: '' })).rejects.toThrow(/requestId must be 1 to 128 visible ASCII characters/);
     await expect(client.predict('m', data, { timeoutMs: 'abc' as unknown as number })).rejects.toThrow(InvalidInputError);
     await expect(client.predict('m', data, { minConfidence: 2 })).rejects.toThrow(/minConfidence/);
     await expect(client.getJob('m', 'j', { deadlineMs: -1 })).rejects.toThrow(/deadlineMs/);

@@ -329,11 +329,11 @@ describe('auth, errors and secrets', () => {
   });
 
   it('rejects bad options and bad input with clear typed errors before sending', async () => {
-    expect(() => createClient({ baseUrl: 'not a url' })).toThrow(/baseUrl must be an absolute URL/);
+    expect(() => createClient({ baseUrl: 'not a url' })).toThrow(/baseUrl must be an absolute http or https URL/);
     expect(() => createClient({ baseUrl, timeoutMs: -1 })).toThrow(/timeoutMs must be a finite number/);
     expect(() => createClient({ baseUrl, retry: { jitter: 'half' as 'full' } })).toThrow(InvalidInputError);
     const { client, requests } = setup([]);
-    await expect(client.predict('fraud-score', { x: Number.NaN })).rejects.toThrow(/data\/x is NaN/);
+    await expect(client.predict('fraud-score', { x: Number.NaN })).rejects.toThrow(/data\.x: NaN is not a JSON value/);
     await expect(client.predict('Bad Model!', data)).rejects.toBeInstanceOf(InvalidInputError);
     const small = createClient({ baseUrl, transport: async () => ({ status: 200, headers: {}, body: '' }), maxInputBytes: 10 });
     await expect(small.predict('fraud-score', { text: 'x'.repeat(100) })).rejects.toThrow(/above maxInputBytes/);

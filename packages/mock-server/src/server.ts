@@ -9,6 +9,9 @@ import { writeRawResponse } from './raw-response.js';
 import { RequestLog } from './request-log.js';
 import { ScriptBook, type ScriptedResponse } from './script.js';
 
+/** Methods node's fetch `Request` accepts (TRACE, TRACK and CONNECT it refuses). */
+const FETCH_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
 const NULL_BODY_STATUSES = new Set([204, 205, 304]);
 
 /** Headers a browser may read from the mock's answers. */
@@ -166,6 +169,18 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         'access-control-max-age': '600',
       });
       res.end();
+      return;
+    }
+    // fetch's Request refuses these methods (and the API has no use for them): answer 405, not a crash.
+    if (!FETCH_METHODS.has(method)) {
+      const ids = requestIds(toHeaders(req));
+      res.writeHead(405, {
+        ...CORS_HEADERS,
+        'content-type': 'application/json',
+        allow: 'GET, POST, DELETE, OPTIONS',
+        'x-request-id': ids.requestId,
+      });
+      res.end(JSON.stringify(errorEnvelope(ids, 'METHOD_NOT_ALLOWED', `${method} is not allowed: the API uses GET, POST and DELETE`)));
       return;
     }
     log.add(method, path, req.headers, body.toString('utf8'));

@@ -79,3 +79,25 @@ describe('raw_response (the answer as bytes on the wire)', () => {
     expect(seen.bytes.toString('latin1')).toMatch(/^HTTP\/1\.1 204 No Content\r\n/);
   });
 });
+
+describe('methods fetch cannot carry', () => {
+  it('answers TRACE with 405 METHOD_NOT_ALLOWED, not a crash', async () => {
+    const { port } = new URL(h.server.url);
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1');
+      const chunks: Buffer[] = [];
+      socket.on('error', reject);
+      socket.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        const text = Buffer.concat(chunks).toString('latin1');
+        if (text.includes('}')) {
+          socket.destroy();
+          resolve({ status: Number(text.slice(9, 12)), body: text.slice(text.indexOf('\r\n\r\n') + 4) });
+        }
+      });
+      socket.write(`TRACE ${PREDICT} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    });
+    expect(answer.status).toBe(405);
+    expect(answer.body).toContain('"code":"METHOD_NOT_ALLOWED"');
+  });
+});

@@ -3,7 +3,7 @@
  * of the contract; the contract test checks the examples of the contract against them).
  */
 
-const requestId = { type: 'string', minLength: 1, maxLength: 128 } as const;
+const requestId = { type: 'string', minLength: 1, maxLength: 128, pattern: '^[!-~]{1,128}$' } as const;
 const meta = {
   type: 'object',
   additionalProperties: true,

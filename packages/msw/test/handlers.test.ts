@@ -44,6 +44,7 @@ describe('handlers', () => {
   it('uses the body request_id when there is no X-Request-Id header', async () => {
     const res = await fetch(`${BASE}/models/sentiment/predict`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ request_id: 'from-body', data: {} }),
     });
     expect(res.status).toBe(422);
@@ -56,7 +57,7 @@ describe('handlers', () => {
     const submit = () =>
       fetch(`${BASE}/models/fraud-score/jobs`, {
         method: 'POST',
-        headers: { 'idempotency-key': 'same', 'x-model-version': '1' },
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'same', 'x-model-version': '1' },
         body: JSON.stringify({ request_id: 'j1', data: { amount: 50 } }),
       });
     const a = (await (await submit()).json()).result;
@@ -73,6 +74,7 @@ describe('handlers', () => {
   it('records feedback', async () => {
     const res = await fetch(`${BASE}/models/sentiment/feedback`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ request_id: 'p1', label: 'positive' }),
     });
     expect(res.status).toBe(202);

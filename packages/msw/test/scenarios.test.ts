@@ -83,6 +83,7 @@ describe('scenario helpers', () => {
     );
     const submit = await fetch(`${BASE}/models/fraud-score/jobs`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ request_id: 'job-1', data: TX, callback_url: 'https://orders.example.internal/hooks/modelwire' }),
     });
     const { job_id } = (await submit.json()).result;

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import re
 import sys
@@ -21,6 +22,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from urllib.parse import urlsplit
 
 import modelwire
 from modelwire import (
@@ -100,7 +102,8 @@ class TokenState:
 
 
 def client_options(raw: dict[str, Any], tokens: list[TokenState]) -> dict[str, Any]:
-    """THE mapping from a scenario's snake_case options to ``Client(...)`` keyword arguments."""
+    """THE mapping from a scenario's snake_case options to ``Client(...)`` keyword arguments
+    (``base_url``, when given, is the constructor's first argument: see ``client_args``)."""
     options: dict[str, Any] = {}
     auth = raw.get("auth")
     if auth is not None:
@@ -131,6 +134,7 @@ def client_options(raw: dict[str, Any], tokens: list[TokenState]) -> dict[str, A
     if "cache" in raw:
         options["cache"] = False if raw["cache"] is False else CacheOptions(**raw["cache"])
     for key in (
+        "base_url",
         "cache_scope",
         "timeout_ms",
         "deadline_ms",
@@ -276,12 +280,40 @@ class _Run:
         elif "event_counts" in step:
             since, self.counts_mark = self.events[self.counts_mark :], len(self.events)
             self.problems.extend(check_event_counts(label, step["event_counts"], since))
+        elif "tamper" in step:
+            tamper(self.vars[step["tamper"]].get("value"))
+        else:
+            self.problems.append(f"{label}: the runner does not know the step {sorted(step)}")
+
+    def check_events_hide_credentials(self, base_url: str) -> None:
+        """docs/semantics.md, "Errors": a base URL's credentials never appear in an event."""
+        userinfo = urlsplit(base_url).netloc.rpartition("@")[0]
+        leaked = [e for e in self.events if userinfo and userinfo in repr(e)]
+        if leaked:
+            self.problems.append(f"events carry the base URL's credentials: {leaked[:2]!r}")
+
+
+def tamper(value: Any) -> None:
+    """What a careless caller does to a result it got: overwrite ``label``, add ``injected``.
+    A read-only result refuses (the error is ignored); either way the cache must not change."""
+    target = getattr(value, "result", value)
+    for name, item in (("label", "TAMPERED"), ("injected", True)):
+        with contextlib.suppress(Exception):  # refusing is the point
+            target[name] = item
+
+
+def client_args(options: dict[str, Any], default_base_url: str) -> tuple[Any, dict[str, Any]]:
+    """The base URL (the scenario's ``base_url``, else ``default_base_url``) and the other
+    keyword arguments of ``Client(...)``."""
+    rest = dict(options)
+    return rest.pop("base_url", default_base_url), rest
 
 
 def run_scenario_sync(scenario: dict[str, Any], server: MockServer) -> list[str]:
     """Run one scenario with ``Client``; returns the problems (empty = passed)."""
     run = _Run(scenario, server)
-    client = Client(server.api, **run.setup())
+    base_url, options = client_args(run.setup(), server.api)
+    client = Client(base_url, **options)
 
     def one(raw: dict[str, Any], label: str, alone: bool = False) -> None:
         step = substitute(raw, run.vars)
@@ -309,13 +341,14 @@ def run_scenario_sync(scenario: dict[str, Any], server: MockServer) -> list[str]
                 run.other_step(step, label, client.breaker_state)
         if scenario.get("observe"):
             run.observe(scenario["observe"], "observe")
+    run.check_events_hide_credentials(base_url)
     return run.problems
 
 
 async def run_scenario_async(scenario: dict[str, Any], server: MockServer) -> list[str]:
     """Run one scenario with ``AsyncClient``; returns the problems (empty = passed)."""
     run = _Run(scenario, server)
-    options = await asyncio.to_thread(run.setup)
+    base_url, options = client_args(await asyncio.to_thread(run.setup), server.api)
 
     async def one(
         client: AsyncClient, raw: dict[str, Any], label: str, alone: bool = False
@@ -330,7 +363,7 @@ async def run_scenario_async(scenario: dict[str, Any], server: MockServer) -> li
         elapsed = (time.perf_counter() - started) * 1000
         run.record(raw, label, got, elapsed, run.events[mark:] if alone else None)
 
-    async with AsyncClient(server.api, **options) as client:
+    async with AsyncClient(base_url, **options) as client:
         for i, step in enumerate(scenario["steps"], 1):
             label = f"step {i}"
             if "call" in step:
@@ -345,6 +378,7 @@ async def run_scenario_async(scenario: dict[str, Any], server: MockServer) -> li
                 await asyncio.to_thread(run.other_step, step, label, client.breaker_state)
         if scenario.get("observe"):
             await asyncio.to_thread(run.observe, scenario["observe"], "observe")
+    run.check_events_hide_credentials(base_url)
     return run.problems
 
 

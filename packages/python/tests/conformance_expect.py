@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from modelwire import Event, ModelwireError
+from modelwire import Event, ModelwireError, plain_copy
 
 
 def _job(job: Any) -> dict[str, Any]:
@@ -37,7 +37,8 @@ def ok_outcome(call: str, value: Any) -> dict[str, Any]:
             "model_version": value.model.version,
             "request_id": value.request_id,
             "trace_id": value.trace_id,
-            "result": value.result,
+            "result": plain_copy(value.result),
+            "value": value,  # what the call returned, for a later ``tamper`` step
         }
     if call == "feedback":
         return {"outcome": "ok", "accepted": value.accepted, "feedback_id": value.feedback_id}
@@ -120,6 +121,15 @@ def check_expect(
         result = got.get("result")
         if not isinstance(result, dict) or result.get(key) is None:
             problems.append(f"{label}: result lacks {key!r}: {result!r}")
+    contains = e.get("error_message_contains")
+    if contains is not None and contains.lower() not in str(got.get("message", "")).lower():
+        problems.append(f"{label}: message {got.get('message')!r} lacks {contains!r}")
+    excludes = e.get("error_message_excludes")
+    if excludes is not None and excludes.lower() in str(got.get("message", "")).lower():
+        problems.append(f"{label}: message {got.get('message')!r} holds {excludes!r}")
+    # docs/semantics.md, "Errors": every message is one line.
+    if "\n" in str(got.get("message", "")):
+        problems.append(f"{label}: message is not one line: {got.get('message')!r}")
     if "job_state_in" in e and got.get("job_state") not in e["job_state_in"]:
         problems.append(f"{label}: job_state {got.get('job_state')!r} not in {e['job_state_in']}")
     if "elapsed_ms_min" in e and elapsed_ms < e["elapsed_ms_min"]:

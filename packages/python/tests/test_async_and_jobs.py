@@ -140,14 +140,15 @@ def test_feedback_models_and_health() -> None:
 def test_webhook_sign_and_verify_roundtrip() -> None:
     body = b'{"status":"success"}'
     header = modelwire.sign_webhook(body, "whsec", 1_764_000_000)
-    assert (
-        modelwire.Client.verify_webhook(body, {"X-Modelwire-Signature": header}, "whsec").valid
-        is False
-    )  # now is far away
-    ok = modelwire.verify_webhook(body, header, "whsec", now=1_764_000_100)
-    assert ok.valid
-    tampered = modelwire.verify_webhook(body + b" ", header, "whsec", now=1_764_000_100)
-    assert tampered.reason == "signature_mismatch"
+    with pytest.raises(modelwire.WebhookVerificationError) as far:  # now is far away
+        modelwire.Client.verify_webhook(body, {"X-Modelwire-Signature": header}, "whsec")
+    assert far.value.reason == "timestamp_out_of_tolerance"
+    assert modelwire.verify_webhook(body, header, "whsec", now=1_764_000_100) == {
+        "status": "success"
+    }
+    with pytest.raises(modelwire.WebhookVerificationError) as tampered:
+        modelwire.verify_webhook(body + b" ", header, "whsec", now=1_764_000_100)
+    assert tampered.value.reason == "signature_mismatch"
 
 
 def test_defaults_come_from_the_contract() -> None:

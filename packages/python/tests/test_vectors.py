@@ -26,7 +26,7 @@ from modelwire.responses import read_answer
 from modelwire.retry import parse_retry_after
 from modelwire.stages.retry import deadline_error
 from modelwire.testing import FakeClock
-from modelwire.webhook import verify_webhook
+from modelwire.webhook import WebhookVerificationError, verify_webhook
 
 from .conftest import VECTORS, load_json
 
@@ -125,21 +125,29 @@ def test_retry_after(case: dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", WEBHOOKS["cases"], ids=_names(WEBHOOKS["cases"]))
 def test_webhooks(case: dict[str, Any]) -> None:
     headers = {} if case["header"] is None else {WEBHOOKS["header_name"]: case["header"]}
-    result = verify_webhook(
-        case["raw_body"],
-        headers,
-        case["secret"],
-        tolerance_seconds=case["tolerance_seconds"],
-        now=case["now"],
-    )
-    assert result.valid == case["valid"]
-    assert result.reason == case.get("reason")
+
+    def verify() -> Any:
+        return verify_webhook(
+            case["raw_body"],
+            headers,
+            case["secret"],
+            tolerance_seconds=case["tolerance_seconds"],
+            now=case["now"],
+        )
+
+    if case["valid"]:
+        assert verify() == json.loads(case["raw_body"])  # the parsed callback envelope
+        return
+    with pytest.raises(WebhookVerificationError) as raised:
+        verify()
+    assert raised.value.reason == case["reason"]
 
 
 def test_webhook_header_lookup_is_case_insensitive() -> None:
     case = next(c for c in WEBHOOKS["cases"] if c["valid"])
     lower = httpx.Headers({"x-modelwire-signature": case["header"]})
-    assert verify_webhook(case["raw_body"], dict(lower), case["secret"], now=case["now"]).valid
+    envelope = verify_webhook(case["raw_body"], dict(lower), case["secret"], now=case["now"])
+    assert envelope["status"] == "success"
 
 
 # ------------------------------------------------------------------------------ failure table

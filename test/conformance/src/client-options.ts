@@ -20,7 +20,8 @@ function camelKeys(value: unknown): unknown {
  * THE mapping from a scenario's snake_case options (client options or per-call options) to the
  * TypeScript client's camelCase names. Everything is a mechanical snake→camel rename except:
  * `fallbacks` (its keys are model names, kept verbatim) and `auth.token_provider` (becomes a
- * `getToken` function reading `tokens`). `baseUrl` is added when given.
+ * `getToken` function reading `tokens`). `baseUrl` is the scenario's `base_url` when it has one
+ * (even `null` or `""`: the options vectors test those), else `baseUrl` when given.
  *
  * @example
  * toTsOptions({ retry: { max_retries: 2 }, fallbacks: { 'fraud-score': 'fraud-score-backup' } }, 'http://127.0.0.1:1/v1');
@@ -33,7 +34,7 @@ export function toTsOptions(
 ): Record<string, unknown> {
   const { fallbacks, auth, ...rest } = scenarioOptions;
   const out = camelKeys(rest) as Record<string, unknown>;
-  if (baseUrl !== undefined) out.baseUrl = baseUrl;
+  if (baseUrl !== undefined && !('base_url' in scenarioOptions)) out.baseUrl = baseUrl;
   if (fallbacks !== undefined) out.fallbacks = fallbacks;
   if (auth && typeof auth === 'object' && 'token_provider' in auth) {
     tokens.current = (auth as { token_provider: string }).token_provider;

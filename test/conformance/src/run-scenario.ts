@@ -160,6 +160,13 @@ function checkExpect(label: string, e: Expect, got: Outcome, elapsedMs: number):
   if (e.job_state_in && !e.job_state_in.includes(got.job_state as string)) {
     p.push(`${where}: job_state ${show(got.job_state)} not in ${show(e.job_state_in)}`);
   }
+  const message = typeof got.message === 'string' ? got.message.toLowerCase() : '';
+  if (e.error_message_contains !== undefined && !message.includes(e.error_message_contains.toLowerCase())) {
+    p.push(`${where}: error message ${show(got.message)} lacks ${show(e.error_message_contains)}`);
+  }
+  if (e.error_message_excludes !== undefined && message.includes(e.error_message_excludes.toLowerCase())) {
+    p.push(`${where}: error message ${show(got.message)} contains ${show(e.error_message_excludes)}`);
+  }
   if (e.elapsed_ms_min !== undefined && elapsedMs < e.elapsed_ms_min)
     p.push(`${where}: took ${elapsedMs} ms, expected ≥ ${e.elapsed_ms_min}`);
   if (e.elapsed_ms_max !== undefined && elapsedMs > e.elapsed_ms_max)
@@ -257,6 +264,7 @@ async function runStep(state: RunState, step: Step, label: string): Promise<void
     const got = state.client.breakerState(b.model, b.version ?? undefined);
     if (got !== b.expect) problems.push(`${label}: breaker of ${b.model}@${b.version ?? 'unpinned'} expected ${b.expect}, got ${got}`);
   } else if ('observe' in step) await observe(state, step.observe, label);
+  else if ('tamper' in step) tamper(state.vars[step.tamper]);
   else if ('event_counts' in step) {
     problems.push(...checkEventCounts(label, step.event_counts, state.events.slice(state.countMark)));
     state.countMark = state.events.length;
@@ -278,6 +286,23 @@ async function runCall(state: RunState, raw: CallStep, label: string): Promise<v
   const where = `${label} ${s.call}${s.note ? ` (${s.note})` : ''}`;
   state.problems.push(...checkExpect(where, s.expect, got, elapsed));
   if (s.expect.events) state.problems.push(...checkEvents(where, s.expect.events, state.events.slice(firstEvent)));
+}
+
+/**
+ * Tries to change a saved call's result the way a careless caller would (overwrite `label`, add
+ * `injected`); a result that refuses (frozen: TypeError in strict mode) is what the SDK should do.
+ */
+function tamper(saved: unknown): void {
+  const result = (saved as { result?: unknown } | undefined)?.result;
+  if (!result || typeof result !== 'object') throw new Error('tamper: the saved call has no result object');
+  const attempts = [() => Object.assign(result, { label: 'TAMPERED' }), () => Object.assign(result, { injected: true })];
+  for (const change of attempts) {
+    try {
+      change();
+    } catch {
+      // Refused: results are read-only.
+    }
+  }
 }
 
 async function observe(state: RunState, observations: Observation[], label: string): Promise<void> {

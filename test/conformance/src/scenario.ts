@@ -28,6 +28,10 @@ export interface Expect {
   accepted?: boolean;
   elapsed_ms_min?: number;
   elapsed_ms_max?: number;
+  /** A substring the error's message must contain (case-insensitive). */
+  error_message_contains?: string;
+  /** A substring the error's message must not contain (case-insensitive), e.g. a base URL's password. */
+  error_message_excludes?: string;
   /** Exactly the events emitted while the call ran, in order; listed keys only (snake_case). */
   events?: ExpectedEvent[];
 }
@@ -76,7 +80,8 @@ export type Step =
   | { server: unknown; note?: string }
   | { breaker_state: { model: string; version?: string | null; expect: 'closed' | 'open' | 'half-open' }; note?: string }
   | { observe: Observation[]; note?: string }
-  | { event_counts: Record<string, number>; note?: string };
+  | { event_counts: Record<string, number>; note?: string }
+  | { tamper: string; note?: string };
 
 /** One scenario file. */
 export interface Scenario {

@@ -123,3 +123,33 @@ export interface FailureVectors {
     };
   } & ({ response: { status: number; headers?: Record<string, string>; body?: unknown; raw_body?: string } } | { local: LocalFailure }))[];
 }
+
+/** `options.json` (docs/semantics.md "What the SDKs check before sending"). */
+export interface OptionsVectors {
+  cases: {
+    name: string;
+    /** snake_case client options, as in the scenarios; `base_url` defaults to a working one. */
+    client?: Record<string, unknown>;
+    /** snake_case per-call options of `predict`. */
+    call?: Record<string, unknown>;
+    model: string;
+    data?: unknown;
+    /** data = {"a": {"a": … {"a": 1}}} nested this many levels (the outer object is level 1). */
+    data_depth?: number;
+    /** A wrong-typed value a statically typed API cannot express (TypeScript runs these). */
+    dynamic_only?: boolean;
+    expected: { sent: true } | { error_kind: string; error_code: string; mentions: string };
+  }[];
+}
+
+/**
+ * The `data` of an options case: `data`, or the nested object `data_depth` describes.
+ *
+ * @example optionsCaseData({ data_depth: 2 }) // { a: { a: 1 } }
+ */
+export function optionsCaseData(c: { data?: unknown; data_depth?: number }): unknown {
+  if (c.data_depth === undefined) return c.data;
+  let data: unknown = 1;
+  for (let level = 0; level < c.data_depth; level++) data = { a: data };
+  return data;
+}

@@ -173,7 +173,7 @@ export interface components {
          * @description Stable machine-readable error codes sent by the gateway.
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "REQUEST_TIMEOUT" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "VALIDATION_FAILED" | "RATE_LIMITED" | "INTERNAL" | "BAD_GATEWAY" | "MODEL_UNAVAILABLE" | "GATEWAY_TIMEOUT" | "NOT_READY";
+        ErrorCode: "BAD_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "REQUEST_TIMEOUT" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "METHOD_NOT_ALLOWED" | "VALIDATION_FAILED" | "RATE_LIMITED" | "INTERNAL" | "BAD_GATEWAY" | "MODEL_UNAVAILABLE" | "GATEWAY_TIMEOUT" | "NOT_READY";
         /** @enum {string} */
         SuccessCode: "OK" | "ACCEPTED";
         FieldError: {
@@ -505,6 +505,24 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
+        /** @description The body is not labelled `Content-Type: application/json`. */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "status": "error",
+                 *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                 *       "message": "send the body as Content-Type: application/json",
+                 *       "request_id": "7d1c3c0e-5f0a-4b8e-9d47-2f8e0c1a9b11",
+                 *       "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
         /** @description The input does not match the model's input schema. */
         ValidationFailed: {
             headers: {
@@ -634,7 +652,7 @@ export interface components {
          */
         JobId: string;
         /**
-         * @description One id per logical call, identical on every retry and on the fallback call.
+         * @description One id per logical call, identical on every retry and on the fallback call: 1 to 128 visible ASCII characters (`^[!-~]{1,128}$`, what the SDKs send). A value outside that is ignored, not rejected: the gateway answers with an id of its own (as with `traceparent`).
          * @example 7d1c3c0e-5f0a-4b8e-9d47-2f8e0c1a9b11
          */
         XRequestId: string;
@@ -644,7 +662,7 @@ export interface components {
          */
         IdempotencyKey: string;
         /**
-         * @description W3C Trace Context.
+         * @description W3C Trace Context (`00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>`). A value that does not parse is ignored, not rejected: the gateway starts a new trace, as W3C Trace Context requires of a receiver.
          * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
          */
         Traceparent: string;
@@ -705,12 +723,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description One id per logical call, identical on every retry and on the fallback call.
+                 * @description One id per logical call, identical on every retry and on the fallback call: 1 to 128 visible ASCII characters (`^[!-~]{1,128}$`, what the SDKs send). A value outside that is ignored, not rejected: the gateway answers with an id of its own (as with `traceparent`).
                  * @example 7d1c3c0e-5f0a-4b8e-9d47-2f8e0c1a9b11
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
                 /**
-                 * @description W3C Trace Context.
+                 * @description W3C Trace Context (`00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>`). A value that does not parse is ignored, not rejected: the gateway starts a new trace, as W3C Trace Context requires of a receiver.
                  * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
                  */
                 traceparent?: components["parameters"]["Traceparent"];
@@ -769,12 +787,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description One id per logical call, identical on every retry and on the fallback call.
+                 * @description One id per logical call, identical on every retry and on the fallback call: 1 to 128 visible ASCII characters (`^[!-~]{1,128}$`, what the SDKs send). A value outside that is ignored, not rejected: the gateway answers with an id of its own (as with `traceparent`).
                  * @example 7d1c3c0e-5f0a-4b8e-9d47-2f8e0c1a9b11
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
                 /**
-                 * @description W3C Trace Context.
+                 * @description W3C Trace Context (`00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>`). A value that does not parse is ignored, not rejected: the gateway starts a new trace, as W3C Trace Context requires of a receiver.
                  * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
                  */
                 traceparent?: components["parameters"]["Traceparent"];
@@ -832,12 +850,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description One id per logical call, identical on every retry and on the fallback call.
+                 * @description One id per logical call, identical on every retry and on the fallback call: 1 to 128 visible ASCII characters (`^[!-~]{1,128}$`, what the SDKs send). A value outside that is ignored, not rejected: the gateway answers with an id of its own (as with `traceparent`).
                  * @example 7d1c3c0e-5f0a-4b8e-9d47-2f8e0c1a9b11
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
                 /**
-                 * @description W3C Trace Context.
+                 * @description W3C Trace Context (`00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>`). A value that does not parse is ignored, not rejected: the gateway starts a new trace, as W3C Trace Context requires of a receiver.
                  * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
                  */
                 traceparent?: components["parameters"]["Traceparent"];
@@ -930,7 +948,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description One id per logical call, identical on every retry and on the fallback call.
+                 * @description One id per logical call, identical on every retry and on the fallback call: 1 to 128 visible ASCII characters (`^[!-~]{1,128}$`, what the SDKs send). A value outside that is ignored, not rejected: the gateway answers with an id of its own (as with `traceparent`).
                  * @example 7d1c3c0e-5f0a-4b8e-9d47-2f8e0c1a9b11
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
@@ -940,7 +958,7 @@ export interface operations {
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /**
-                 * @description W3C Trace Context.
+                 * @description W3C Trace Context (`00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>`). A value that does not parse is ignored, not rejected: the gateway starts a new trace, as W3C Trace Context requires of a receiver.
                  * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
                  */
                 traceparent?: components["parameters"]["Traceparent"];
@@ -1015,6 +1033,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
@@ -1028,7 +1047,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description One id per logical call, identical on every retry and on the fallback call.
+                 * @description One id per logical call, identical on every retry and on the fallback call: 1 to 128 visible ASCII characters (`^[!-~]{1,128}$`, what the SDKs send). A value outside that is ignored, not rejected: the gateway answers with an id of its own (as with `traceparent`).
                  * @example 7d1c3c0e-5f0a-4b8e-9d47-2f8e0c1a9b11
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
@@ -1038,7 +1057,7 @@ export interface operations {
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /**
-                 * @description W3C Trace Context.
+                 * @description W3C Trace Context (`00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>`). A value that does not parse is ignored, not rejected: the gateway starts a new trace, as W3C Trace Context requires of a receiver.
                  * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
                  */
                 traceparent?: components["parameters"]["Traceparent"];
@@ -1109,6 +1128,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
@@ -1120,12 +1140,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description One id per logical call, identical on every retry and on the fallback call.
+                 * @description One id per logical call, identical on every retry and on the fallback call: 1 to 128 visible ASCII characters (`^[!-~]{1,128}$`, what the SDKs send). A value outside that is ignored, not rejected: the gateway answers with an id of its own (as with `traceparent`).
                  * @example 7d1c3c0e-5f0a-4b8e-9d47-2f8e0c1a9b11
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
                 /**
-                 * @description W3C Trace Context.
+                 * @description W3C Trace Context (`00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>`). A value that does not parse is ignored, not rejected: the gateway starts a new trace, as W3C Trace Context requires of a receiver.
                  * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
                  */
                 traceparent?: components["parameters"]["Traceparent"];
@@ -1187,12 +1207,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description One id per logical call, identical on every retry and on the fallback call.
+                 * @description One id per logical call, identical on every retry and on the fallback call: 1 to 128 visible ASCII characters (`^[!-~]{1,128}$`, what the SDKs send). A value outside that is ignored, not rejected: the gateway answers with an id of its own (as with `traceparent`).
                  * @example 7d1c3c0e-5f0a-4b8e-9d47-2f8e0c1a9b11
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
                 /**
-                 * @description W3C Trace Context.
+                 * @description W3C Trace Context (`00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>`). A value that does not parse is ignored, not rejected: the gateway starts a new trace, as W3C Trace Context requires of a receiver.
                  * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
                  */
                 traceparent?: components["parameters"]["Traceparent"];
@@ -1250,7 +1270,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description One id per logical call, identical on every retry and on the fallback call.
+                 * @description One id per logical call, identical on every retry and on the fallback call: 1 to 128 visible ASCII characters (`^[!-~]{1,128}$`, what the SDKs send). A value outside that is ignored, not rejected: the gateway answers with an id of its own (as with `traceparent`).
                  * @example 7d1c3c0e-5f0a-4b8e-9d47-2f8e0c1a9b11
                  */
                 "X-Request-Id"?: components["parameters"]["XRequestId"];
@@ -1260,7 +1280,7 @@ export interface operations {
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /**
-                 * @description W3C Trace Context.
+                 * @description W3C Trace Context (`00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>`). A value that does not parse is ignored, not rejected: the gateway starts a new trace, as W3C Trace Context requires of a receiver.
                  * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
                  */
                 traceparent?: components["parameters"]["Traceparent"];
@@ -1314,6 +1334,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
         };
     };

@@ -2,8 +2,9 @@ import type { TokenSource } from '../auth.js';
 import { cacheKeyOfCanonicalData } from '../cache-key.js';
 import { canonicalJson } from '../canonical-json.js';
 import type { Clock } from '../clock.js';
-import { checkCallOptions, checkData, checkInputSize, checkModel } from '../validation.js';
+import { checkCallOptions, checkInputSize, checkModel } from '../validation.js';
 import type { CallContext } from './call-context.js';
+import { checkModelInput } from './model-input.js';
 import { withinDeadline } from './within-deadline.js';
 
 /** Sent as `meta.client` so the gateway can tell SDKs and versions apart. */
@@ -18,22 +19,22 @@ export interface PreparedInput {
 }
 
 /**
- * Validates a model input (options, model name, data, size) and canonicalises it once. Asks for the
+ * Validates a model input (options, model name, the data's JSON value domain and depth, size) and canonicalises it once. Asks for the
  * token here because the cache scope depends on it (waiting no longer than the call's deadline);
  * the first attempt then reuses that token.
  *
- * @example const input = await prepareInput('fraud-score', { amount: 1 }, {}, { tokens, cacheScope: undefined, maxInputBytes: 1e6, clock }, clock.now() + 30_000);
+ * @example const input = await prepareInput('fraud-score', { amount: 1 }, {}, { tokens, cacheScope: undefined, maxInputBytes: 1e6, maxJsonDepth: 100, clock }, clock.now() + 30_000);
  */
 export async function prepareInput(
   model: string,
   data: Record<string, unknown>,
   options: { version?: string; signal?: AbortSignal; requestId?: string },
-  deps: { tokens: TokenSource; cacheScope: string | undefined; maxInputBytes: number; clock: Clock },
+  deps: { tokens: TokenSource; cacheScope: string | undefined; maxInputBytes: number; maxJsonDepth: number; clock: Clock },
   deadlineAt: number,
 ): Promise<PreparedInput> {
   checkCallOptions(options);
   checkModel(model);
-  checkData(data);
+  checkModelInput(data, deps.maxJsonDepth);
   const dataJson = canonicalJson(data);
   checkInputSize(dataJson, deps.maxInputBytes);
   const token = await withinDeadline(

@@ -1,6 +1,6 @@
 import type { TokenSource } from '../auth.js';
 import type { Clock } from '../clock.js';
-import { AbortedError, ConnectionError, MalformedResponseError } from '../errors/error-classes.js';
+import { AbortedError, ConnectionError, MalformedResponseError, NotFoundError } from '../errors/error-classes.js';
 import { errorFromResponse } from '../errors/from-response.js';
 import { ModelwireError } from '../errors/modelwire-error.js';
 import type { AttemptErrorCode } from '../events.js';
@@ -8,9 +8,11 @@ import { AttemptTimedOut } from '../policies/timeout-stage.js';
 import { redactText } from '../redact.js';
 import { formatTraceparent } from '../trace.js';
 import { BodyNotUtf8, type HttpRequest, type HttpResponse, ResponseTooLarge, type Transport } from '../transport/transport.js';
+import { baseUrlHint } from './base-url-hint.js';
 import { byteLength } from './byte-length.js';
 import { type Answer, type CallContext, callFields } from './call-context.js';
 import { type ParseContext, parseResponse, undecodableAnswer } from './parse-response.js';
+import { urlForMessage } from './url-for-message.js';
 
 interface SendDeps {
   baseUrl: string;
@@ -33,6 +35,7 @@ interface SendDeps {
  */
 export function sendStage(deps: SendDeps): (ctx: CallContext) => Promise<Answer> {
   const { transport, tokens, clock } = deps;
+  const notFoundHint = baseUrlHint(deps.baseUrl);
 
   async function attempt(ctx: CallContext, forceRefresh: boolean): Promise<Answer> {
     const path = ctx.path(ctx.model ?? '');
@@ -82,6 +85,8 @@ export function sendStage(deps: SendDeps): (ctx: CallContext) => Promise<Answer>
       // Server messages are echoed to the caller: scrub anything that looks like our credential.
       const secrets = tokens.secrets();
       parsed.message = redactText(parsed.message, secrets);
+      // A 404 from a base URL without /v1 is almost always the base URL's fault: say so.
+      if (notFoundHint !== undefined && parsed instanceof NotFoundError) parsed.message += notFoundHint;
       for (const fieldError of parsed.errors) fieldError.message = redactText(fieldError.message, secrets);
       throw parsed;
     }
@@ -128,11 +133,28 @@ function transportFailure(ctx: CallContext, request: HttpRequest, cause: unknown
   }
   const causeCode = (cause as { code?: unknown } | null)?.code;
   const detail = cause instanceof Error ? `${cause.message}${causeCode ? ` (${String(causeCode)})` : ''}` : String(cause);
-  return new ConnectionError(redactText(`could not reach ${request.url}: ${detail}`, tokens.secrets()), {
+  // The HTTP client's own message may quote the URL: its user:pass are hidden like tokens.
+  const secrets = [...tokens.secrets(), ...urlCredentials(request.url)];
+  return new ConnectionError(redactText(`could not reach ${urlForMessage(request.url)}: ${detail}`, secrets), {
     code: 'CONNECTION_ERROR',
     requestId: ctx.requestId,
     traceId: ctx.traceId,
+    cause,
   });
+}
+
+/** The `user:pass@` of a URL, as written in it (percent-encoded) and decoded; none for a URL without. */
+function urlCredentials(url: string): string[] {
+  const { username, password } = URL.parse(url) ?? { username: '', password: '' };
+  const parts = [username, password].filter((p) => p !== '');
+  const decoded = parts.map((p) => {
+    try {
+      return decodeURIComponent(p);
+    } catch {
+      return p;
+    }
+  });
+  return [...parts, ...decoded];
 }
 
 /** Throws `ResponseTooLarge` when a body a transport returned is above the limit (a UTF-16 unit is at most 3 UTF-8 bytes). */

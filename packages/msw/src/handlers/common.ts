@@ -10,6 +10,17 @@ import type { HandlerContext } from './context.js';
 export const MAX_INPUT_BYTES = 10_485_760;
 
 /**
+ * The 400 for an `Idempotency-Key` header outside the contract's 1 to 128 characters, or `null`.
+ *
+ * @example const bad = refuseIdempotencyKey(request, ids); if (bad) return bad;
+ */
+export function refuseIdempotencyKey(request: Request, ids: RequestIds): Response | null {
+  const key = request.headers.get('idempotency-key');
+  if (key === null || (key.length >= 1 && key.length <= 128)) return null;
+  return errorResponse(400, ids, 'Idempotency-Key must be 1 to 128 characters');
+}
+
+/**
  * Checks the bearer token for an operation that needs `scope`; returns the 401/403 response or `null`.
  *
  * @example
@@ -67,6 +78,9 @@ export async function acceptInference(
   }
   const denied = authorize(ctx, request, ids, scope);
   if (denied) return denied;
+  const badKey = refuseIdempotencyKey(request, ids);
+  if (badKey) return badKey;
+  if (read.kind === 'unlabelled') return errorResponse(415, ids, 'send the body as Content-Type: application/json');
   if (read.kind !== 'json') return errorResponse(400, ids, 'body is not valid JSON: send {"request_id", "data", "meta"}');
   const envelopeErrors = validateWithSchema(envelopeSchema, read.value);
   if (envelopeErrors) {

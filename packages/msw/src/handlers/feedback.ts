@@ -5,7 +5,7 @@ import { errorResponse, jsonResponse, successEnvelope } from '../envelope.js';
 import { requestIds } from '../ids.js';
 import { FEEDBACK_REQUEST_SCHEMA } from '../request-schemas.js';
 import { validateWithSchema } from '../validate.js';
-import { authorize, findModel } from './common.js';
+import { authorize, findModel, refuseIdempotencyKey } from './common.js';
 import { type HandlerOptions, resolveContext } from './context.js';
 
 /**
@@ -22,6 +22,9 @@ export function feedbackHandler(options: HandlerOptions = {}) {
     const ids = requestIds(request.headers, read.kind === 'json' ? read.value : undefined);
     const denied = authorize(ctx, request, ids, 'feedback:write');
     if (denied) return denied;
+    const badKey = refuseIdempotencyKey(request, ids);
+    if (badKey) return badKey;
+    if (read.kind === 'unlabelled') return errorResponse(415, ids, 'send the body as Content-Type: application/json');
     if (read.kind !== 'json') return errorResponse(400, ids, 'body is not valid JSON: send {"request_id", "label", …}');
     const model = findModel(ctx, params.model, ids);
     if (model instanceof Response) return model;

@@ -38,11 +38,12 @@ from .errors import (
     ValidationError,
 )
 from .events import Event, EventType
+from .frozen import plain_copy
 from .generated.policy import DEFAULT_POLICY
 from .options import BreakerOptions, BudgetOptions, CacheOptions, RetryOptions
 from .pipeline import PIPELINE
 from .result import Fallback, ModelRef, Prediction
-from .webhook import WebhookVerification, sign_webhook, verify_webhook
+from .webhook import WebhookVerificationError, sign_webhook, verify_webhook
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -81,10 +82,11 @@ __all__ = [
     "TokenProvider",
     "UnavailableError",
     "ValidationError",
-    "WebhookVerification",
+    "WebhookVerificationError",
     "__version__",
     "cache_key",
     "canonical_json",
+    "plain_copy",
     "sign_webhook",
     "verify_webhook",
 ]

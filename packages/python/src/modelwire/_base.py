@@ -11,7 +11,7 @@ Private: construct ``Client`` or ``AsyncClient``. Example::
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from ._core import ClientCore
 from .auth import Auth
@@ -19,7 +19,7 @@ from .breaker import BreakerState
 from .clock import Clock
 from .events import EventHandler
 from .options import BreakerOptions, CacheOptions, ClientOptions, Fallbacks, RetryOptions
-from .webhook import WebhookVerification, verify_webhook
+from .webhook import verify_webhook
 
 TransportT = TypeVar("TransportT")
 
@@ -93,9 +93,10 @@ class BaseClient(Generic[TransportT]):
     @staticmethod
     def verify_webhook(
         raw_body: bytes | str, headers: Mapping[str, str] | str | None, secret: str
-    ) -> WebhookVerification:
-        """Verify a job callback's signature (see ``modelwire.verify_webhook``).
+    ) -> Any:
+        """The parsed callback envelope when the signature verifies, else raises
+        ``WebhookVerificationError`` (see ``modelwire.verify_webhook``).
 
-        Example: ``Client.verify_webhook(body, request.headers, secret).valid``
+        Example: ``envelope = Client.verify_webhook(body, request.headers, secret)``
         """
         return verify_webhook(raw_body, headers, secret)

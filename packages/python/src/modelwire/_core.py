@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from . import operations, tracing
+from . import option_rules as rules
 from ._jobs import JobPoll
 from .auth import TokenProvider, fixed_scope
 from .cache_key import token_scope
 from .call import CallContext, CallOutcome, Operation, Target
+from .canonical import canonical_json
 from .effects import Effect, GetToken, Sleep
 from .errors import DeadlineExceededError
 from .generated.models import Health, Job, ModelHealth, ModelInfo, ModelSummary
@@ -48,6 +50,20 @@ class CallArgs:
 
 #: A call with none of the per-call options.
 NO_ARGS = CallArgs()
+
+
+def check_call_args(args: CallArgs) -> None:
+    """Refuse per-call options that cannot be honoured (docs/semantics.md, "What the SDKs check
+    before sending"): a request id the header cannot carry, a timeout or deadline not > 0.
+
+    Example: ``check_call_args(CallArgs(request_id="a b"))`` raises ``InvalidInputError``.
+    """
+    if args.request_id is not None:
+        rules.request_id(args.request_id)
+    if args.timeout_ms is not None:
+        rules.positive_ms("timeout_ms", args.timeout_ms)
+    if args.deadline_ms is not None:
+        rules.positive_ms("deadline_ms", args.deadline_ms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +103,11 @@ class ClientCore:
         return self._scope if self._scope is not None else token_scope(token or "")
 
     def start(self, args: CallArgs) -> CallStart:
-        """A logical call starting now: its request id, trace id and deadline."""
+        """A logical call starting now: its request id, trace id and deadline. Its per-call
+        options are checked here, before anything is sent (``INVALID_OPTIONS``)."""
         options = self.options
+        if args is not NO_ARGS:
+            check_call_args(args)
         deadline_s = args.deadline_ms / 1000 if args.deadline_ms is not None else options.deadline_s
         return CallStart(
             request_id=args.request_id or str(uuid.uuid4()),
@@ -153,15 +172,25 @@ class ClientCore:
         """A prediction through every stage, from the cache lookup on."""
         operations.check_model(model)
         start = self.start(args)
+        checked = self.check_input(data, meta)
         token = yield from self.token(start)
-        scope = self.scope_for(token)
-        prepared = operations.prepare_input(
-            model, version, scope, data, max_bytes=self.options.max_input_bytes
-        )
+        prepared = operations.prepare(model, version, self.scope_for(token), checked)
         op = operations.predict_op(model, version, prepared, start.request_id, meta)
         key = prepared.key if use_cache and self.runtime.cache is not None else None
         outcome = yield from self._run(self.context(op, args, token, key, start))
         return self.finish(outcome, min_confidence)
+
+    def check_input(
+        self, data: Mapping[str, Any], meta: Mapping[str, Any] | None
+    ) -> operations.CheckedInput:
+        """``data`` (and ``meta``) checked before the call asks for its token: a refused input
+        sends nothing at all, not even a token request."""
+        options = self.options
+        if meta is not None:
+            canonical_json(meta, max_depth=options.max_json_depth, name="meta")
+        return operations.check_input(
+            data, max_bytes=options.max_input_bytes, max_depth=options.max_json_depth
+        )
 
     def finish(self, outcome: CallOutcome[Prediction], min_confidence: float | None) -> Prediction:
         """The caller's prediction: how it was obtained, and ``low_confidence`` from the option
@@ -196,11 +225,9 @@ class ClientCore:
         """Submit a job (its body carries the input's digest, as predict's does)."""
         operations.check_model(model)
         start = self.start(args)
+        checked = self.check_input(data, meta)
         token = yield from self.token(start)
-        max_bytes = self.options.max_input_bytes
-        prepared = operations.prepare_input(
-            model, version, self.scope_for(token), data, max_bytes=max_bytes
-        )
+        prepared = operations.prepare(model, version, self.scope_for(token), checked)
         request_id = start.request_id
         op = operations.submit_job_op(model, version, prepared, request_id, meta, callback_url)
         outcome = yield from self._run(self.context(op, args, token, start=start))

@@ -31,6 +31,7 @@ from .errors import (
     TimeoutError,
     error_from_response,
 )
+from .redact import redact_credentials, redact_url
 
 T = TypeVar("T")
 
@@ -122,7 +123,9 @@ def timeout_error(timeout_s: float) -> TimeoutError:
     )
 
 
-def attempt_error(err: Exception, status: int | None, timeout_s: float) -> ModelwireError:
+def attempt_error(
+    err: Exception, status: int | None, timeout_s: float, url: str | None = None
+) -> ModelwireError:
     """Whatever an attempt raised, as a typed error: a timeout, a transport failure, or an
     unexpected exception: with a 2xx in hand ``MalformedResponse``, with a 4xx/5xx the status's
     kind, without an answer ``Connection``.
@@ -132,7 +135,7 @@ def attempt_error(err: Exception, status: int | None, timeout_s: float) -> Model
     if isinstance(err, ModelwireError):
         return err
     if isinstance(err, httpx.HTTPError):
-        return transport_error(err, timeout_s)
+        return transport_error(err, timeout_s, url)
     if status is None:
         return ConnectionError(f"the request failed before an answer ({type(err).__name__})")
     if 200 <= status < 300:
@@ -142,13 +145,23 @@ def attempt_error(err: Exception, status: int | None, timeout_s: float) -> Model
     return error_from_response(status, b"", request_id=None, trace_id=None)
 
 
-def transport_error(err: httpx.HTTPError, timeout_s: float) -> ModelwireError:
-    """Map an httpx transport failure to ``TimeoutError`` or ``ConnectionError``.
+def transport_error(
+    err: httpx.HTTPError, timeout_s: float, url: str | None = None
+) -> ModelwireError:
+    """Map an httpx transport failure to ``TimeoutError`` or ``ConnectionError``; the latter's
+    one-line message names ``url`` (without credentials or query) and the reason the OS or
+    httpx gave. The caller raises it ``from err``, which keeps that reason as the cause.
 
-    Example: ``transport_error(httpx.ConnectError("refused"), 5.0).kind == "Connection"``
+    Example: ``transport_error(httpx.ConnectError("refused"), 5.0, url).kind == "Connection"``
     """
     if isinstance(err, httpx.TimeoutException):
         return timeout_error(timeout_s)
+    reason = " ".join(str(err).split()) or "no reason given"
+    where = ""
+    if url is not None:
+        reason = redact_credentials(reason, url)
+        where = f" to {redact_url(url)}"
     return ConnectionError(
-        f"connection failed ({type(err).__name__}); check base_url and that the gateway is up"
+        f"connection{where} failed: {reason} ({type(err).__name__}); check base_url and that "
+        "the gateway is up"
     )

@@ -150,7 +150,9 @@ class AsyncClient(BaseClient[httpx.AsyncBaseTransport]):
             raise timeout_error(effect.timeout_s) from None
         except Exception as err:  # noqa: BLE001 - the attempt's one boundary
             status = box[0].status_code if box else None
-            raise attempt_error(err, status, effect.timeout_s) from None
+            typed = attempt_error(err, status, effect.timeout_s, effect.url)
+            # Keep what failed underneath (the OS's reason) as the cause of a new typed error.
+            raise typed from (None if typed is err else err)
 
     async def _exchange(self, effect: Send, box: list[httpx.Response]) -> HttpAnswer:
         response = await self._http.send(build_request(self._http, effect), stream=True)

@@ -12,6 +12,7 @@ import hashlib
 from typing import Any
 
 from .canonical import canonical_json
+from .generated.policy import DEFAULT_POLICY
 
 
 def _sha256_hex(text: str) -> str:
@@ -37,10 +38,40 @@ def oidc_scope(token_url: str, client_id: str) -> str:
 ANONYMOUS_SCOPE = "anonymous"
 
 
-def cache_key(model: str, version: str | None, scope: str, data: Any) -> str:
+def key_of(canonical_data: str, model: str, version: str | None, scope: str) -> str:
+    """The cache key of an input whose canonical JSON text is ``canonical_data``: the data is
+    canonicalised once per call, whichever model (primary or backup) the key is for.
+
+    Example: ``key_of('{"amount":1}', "fraud-score", None, "anonymous")``
+    """
+    # The wrapper's keys in canonical order (data < model < scope < version); model, version
+    # and scope are plain strings here, which canonical JSON escapes as JSON.stringify does.
+    canonical = "".join(
+        (
+            '{"data":',
+            canonical_data,
+            ',"model":',
+            canonical_json(model),
+            ',"scope":',
+            canonical_json(scope),
+            ',"version":',
+            "null" if version is None else canonical_json(version),
+            "}",
+        )
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def cache_key(
+    model: str,
+    version: str | None,
+    scope: str,
+    data: Any,
+    *,
+    max_depth: int = DEFAULT_POLICY.max_json_depth,
+) -> str:
     """``sha256hex(canonicalJSON({"model", "version", "scope", "data"}))``.
 
     Example: ``cache_key("fraud-score", "2", "anonymous", {"amount": 1.0})``
     """
-    canonical = canonical_json({"model": model, "version": version, "scope": scope, "data": data})
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return key_of(canonical_json(data, max_depth=max_depth, name="data"), model, version, scope)

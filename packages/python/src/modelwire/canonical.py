@@ -11,13 +11,16 @@ Example::
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from json.encoder import encode_basestring  # the C escaper
 from typing import Any
 
 from .errors import InvalidInputError
+from .generated.policy import DEFAULT_POLICY
 
 _MAX_SAFE_INT = 2**53
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -62,6 +65,20 @@ def format_number(value: float) -> str:
     return f"{head}e{sign}{abs(exponent)}"
 
 
+class _Refused(Exception):
+    """A value that is not JSON, raised from where it sits; each container on the way out adds
+    its segment to ``path`` (innermost first), so the hot path keeps no path at all."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.path: list[str] = []
+
+
+def _key_segment(key: str) -> str:
+    return "." + key if key.isidentifier() else "[" + encode_basestring(key) + "]"
+
+
 def _format_int(value: int) -> str:
     if -_MAX_SAFE_INT <= value <= _MAX_SAFE_INT:
         return str(value)
@@ -69,10 +86,7 @@ def _format_int(value: int) -> str:
         # Every JSON number is an IEEE-754 double (RFC 8785 §3.2.2.3): big integers round.
         return format_number(float(value))
     except OverflowError:
-        raise InvalidInputError(
-            "an integer in the input is too large for a JSON number (above 1.8e308)",
-            code="INVALID_INPUT",
-        ) from None
+        raise _Refused("an integer too large for a JSON number (above 1.8e308)") from None
 
 
 def _format_string(value: str) -> str:
@@ -95,14 +109,36 @@ def _format_float(value: float) -> str:
     # only the integral ".0" suffix differs. Exponent forms, NaN and Infinity take the full path.
     if "e" not in text and "n" not in text:
         return text[:-2] if text.endswith(".0") else text
+    if not math.isfinite(value):
+        raise _Refused(f"{text} is not a JSON value; send null or a finite number")
     return format_number(value)
 
 
-def _write_object(value: Mapping[Any, Any], out: list[str]) -> None:
+def _not_json(value: Any) -> str:
+    """Why ``value`` (of no JSON type) cannot be sent, and what to send instead."""
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return f"a {type(value).__name__} is not a JSON value; send an ISO string (.isoformat())"
+    if isinstance(value, (set, frozenset)):
+        return f"a {type(value).__name__} is not a JSON value; send a list"
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return f"{type(value).__name__} is not a JSON value; send a string (base64, say)"
+    if isinstance(value, decimal.Decimal):
+        return "a Decimal is not a JSON value; send a float or a string"
+    if callable(value) and not isinstance(value, type):
+        return f"a function ({type(value).__name__}) is not a JSON value"
+    if isinstance(value, (Sequence, Iterable)):
+        return f"a {type(value).__name__} is not a JSON value; send a list"
+    return (
+        f"a {type(value).__name__} is not a JSON value; send dict, list, str, int, float, bool"
+        " or None"
+    )
+
+
+def _write_object(value: Mapping[Any, Any], out: list[str], left: int) -> None:
     for key in value:
         if type(key) is not str:
-            raise InvalidInputError(
-                f"object keys must be strings, got {type(key).__name__}", code="INVALID_INPUT"
+            raise _Refused(
+                f"the key {key!r} is a {type(key).__name__}; JSON object keys are strings"
             )
     out.append("{")
     first = True
@@ -122,11 +158,29 @@ def _write_object(value: Mapping[Any, Any], out: list[str]) -> None:
             out.append(",")
         out.append(_format_string(key))
         out.append(":")
-        _write(item, out)
+        try:
+            _write(item, out, left)
+        except _Refused as refused:
+            refused.path.append(_key_segment(key))
+            raise
     out.append("}")
 
 
-def _write(value: Any, out: list[str]) -> None:
+def _write_array(value: list[Any] | tuple[Any, ...], out: list[str], left: int) -> None:
+    out.append("[")
+    for index, item in enumerate(value):
+        if index:
+            out.append(",")
+        try:
+            _write(item, out, left)
+        except _Refused as refused:
+            refused.path.append(f"[{index}]")
+            raise
+    out.append("]")
+
+
+def _write(value: Any, out: list[str], left: int) -> None:
+    """Append ``value``'s canonical text; ``left`` is how many more levels of containers fit."""
     kind = type(value)
     if kind is str:
         out.append(_format_string(value))
@@ -141,44 +195,60 @@ def _write(value: Any, out: list[str]) -> None:
     elif value is False:
         out.append("false")
     elif kind is dict or isinstance(value, Mapping):
-        _write_object(value, out)
-    elif (
-        kind is list
-        or kind is tuple
-        or (isinstance(value, Sequence) and not isinstance(value, (str, bytes, bytearray)))
-    ):
-        out.append("[")
-        first = True
-        for item in value:
-            if first:
-                first = False
-            else:
-                out.append(",")
-            _write(item, out)
-        out.append("]")
+        if left <= 0:
+            raise _Refused(_TOO_DEEP)
+        _write_object(value, out, left - 1)
+    elif kind is list or kind is tuple or isinstance(value, (list, tuple)):
+        if left <= 0:
+            raise _Refused(_TOO_DEEP)
+        _write_array(value, out, left - 1)
     elif isinstance(value, str):
         out.append(_format_string(str(value)))
-    elif isinstance(value, bool):
-        out.append("true" if value else "false")
-    elif isinstance(value, int):
+    elif isinstance(value, int):  # bool is handled above; IntEnum and other int subclasses
         out.append(_format_int(int(value)))
     elif isinstance(value, float):
         out.append(_format_float(float(value)))
     else:
-        raise InvalidInputError(
-            f"{type(value).__name__} is not a JSON value; send dict, list, str, int, float,"
-            " bool or None",
+        raise _Refused(_not_json(value))
+
+
+_TOO_DEEP = "too deep"
+
+
+def _refusal(refused: _Refused, name: str, max_depth: int) -> InvalidInputError:
+    path = name + "".join(reversed(refused.path))
+    if refused.reason is _TOO_DEEP:
+        shown = path if len(path) <= 60 else path[:60] + "…"
+        return InvalidInputError(
+            f"{name} is nested too deep: more than max_json_depth ({max_depth}) levels of objects"
+            f" and arrays at {shown} (a circular structure is too deep too)",
             code="INVALID_INPUT",
         )
+    return InvalidInputError(f"{path}: {refused.reason}", code="INVALID_INPUT")
 
 
-def canonical_json(value: Any) -> str:
+def canonical_json(
+    value: Any, *, max_depth: int = DEFAULT_POLICY.max_json_depth, name: str = "value"
+) -> str:
     """Serialise ``value`` as RFC 8785 canonical JSON (sorted keys, no whitespace, JS numbers).
 
-    Raises ``InvalidInputError`` for NaN, Infinity and values that are not JSON.
+    Raises ``InvalidInputError`` (``INVALID_INPUT``, naming the path from ``name``) for NaN,
+    Infinity, values that are not JSON, and nesting deeper than ``max_depth`` levels of
+    objects/arrays (the outer one is level 1; a circular structure is too deep), never
+    ``RecursionError``.
 
-    Example: ``canonical_json({"z": 1, "a": "é"}) == '{"a":"é","z":1}'``
+    Example: ``canonical_json({"z": 1, "a": "é"}) == '{"a":"é","z":1}'``;
+    ``canonical_json({"at": [1, date.today()]}, name="data")`` raises "data.at[1]: a date is…"
     """
     out: list[str] = []
-    _write(value, out)
+    try:
+        _write(value, out, max_depth)
+    except _Refused as refused:
+        raise _refusal(refused, name, max_depth) from None
+    except RecursionError:
+        # Only reachable with a max_depth above what the interpreter's stack allows.
+        raise InvalidInputError(
+            f"{name} is nested too deep to encode (max_json_depth {max_depth})",
+            code="INVALID_INPUT",
+        ) from None
     return "".join(out)

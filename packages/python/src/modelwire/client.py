@@ -170,7 +170,9 @@ class Client(BaseClient[httpx.BaseTransport]):
             return answer_of(response, reader.finish())
         except Exception as err:  # noqa: BLE001 - the attempt's one boundary
             status = response.status_code if response is not None else None
-            raise attempt_error(err, status, effect.timeout_s) from None
+            typed = attempt_error(err, status, effect.timeout_s, effect.url)
+            # Keep what failed underneath (the OS's reason) as the cause of a new typed error.
+            raise typed from (None if typed is err else err)
         finally:
             if response is not None:
                 response.close()

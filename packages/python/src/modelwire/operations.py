@@ -1,11 +1,12 @@
 """The API's operations as ``Operation`` descriptors: method, path, body and how to parse the
 2xx envelope (with the generated pydantic models). Input checks happen here, before anything
-is sent: the model name against the contract's pattern, ``data`` as a JSON object without
-NaN/Infinity and within ``max_input_bytes``.
+is sent: the model name against the contract's pattern, ``data`` as a JSON object of JSON
+values within ``max_json_depth`` and ``max_input_bytes``.
 
 Private. Example::
 
-    prepared = prepare_input("fraud-score", None, "anonymous", {"amount": 1}, max_bytes=1000)
+    checked = check_input({"amount": 1}, max_bytes=1000, max_depth=100)
+    prepared = prepare("fraud-score", None, "anonymous", checked)
     op = predict_op("fraud-score", None, prepared, "r-1", meta=None)
 """
 
@@ -18,25 +19,24 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from .cache_key import cache_key
+from .cache_key import key_of
 from .call import Operation
+from .canonical import canonical_json
 from .effects import HttpAnswer
-from .errors import InvalidInputError, PayloadTooLargeError
-from .generated.models import FeedbackResponse as _FeedbackResponse
-from .generated.models import (
-    Health,
-    HealthResponse,
-    Job,
-    JobResponse,
-    ModelHealth,
-    ModelHealthResponse,
-    ModelInfo,
-    ModelInfoResponse,
-    ModelListResponse,
-    ModelSummary,
-    PredictResponse,
+from .envelopes import (
+    FeedbackEnvelope,
+    HealthEnvelope,
+    JobEnvelope,
+    ModelHealthEnvelope,
+    ModelInfoEnvelope,
+    ModelListEnvelope,
+    PredictEnvelope,
 )
-from .generated.policy import MODEL_NAME_PATTERN
+from .errors import InvalidInputError, PayloadTooLargeError
+from .frozen import freeze
+from .generated.models import Health, Job, ModelHealth, ModelInfo, ModelSummary
+from .generated.policy import DEFAULT_POLICY, MODEL_NAME_PATTERN
+from .option_rules import is_request_id
 from .options import CLIENT_NAME
 from .result import ModelRef, Prediction
 
@@ -61,34 +61,82 @@ def _segment(value: str) -> str:
     return quote(value, safe="")
 
 
-@dataclass(frozen=True, slots=True)
-class PreparedInput:
-    """A checked input: its cache key, its JSON text, and what the key was made from."""
+def _plain(value: Any) -> Any:
+    # json.dumps writes dicts only: another Mapping (checked already) is written as its dict.
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")  # pragma: no cover - checked before
 
-    key: str
+
+def to_json(value: Any) -> str:
+    """``value``'s compact JSON text (UTF-8 kept), for a value already checked as JSON.
+
+    Example: ``to_json({"a": [1, "é"]}) == '{"a":[1,"é"]}'``
+    """
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=_plain)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedInput:
+    """``data`` checked as a JSON object within the limits, with its two texts: canonical (for
+    the cache key) and compact (for the body)."""
+
+    canonical: str
     data_json: str
-    scope: str
     data: Mapping[str, Any]
 
 
-def prepare_input(
-    model: str, version: str | None, scope: str, data: Any, *, max_bytes: int
-) -> PreparedInput:
-    """Check ``data`` (a JSON object, no NaN/Infinity, at most ``max_bytes``) and compute its
-    cache key and its JSON text once."""
+def check_input(data: Any, *, max_bytes: int, max_depth: int) -> CheckedInput:
+    """Check ``data`` (docs/semantics.md, "What the SDKs check before sending"): a JSON object
+    of JSON values, at most ``max_depth`` levels deep and ``max_bytes`` long; raises
+    ``InvalidInputError`` naming the path, or ``PayloadTooLargeError``.
+
+    Example: ``check_input({"amount": 1}, max_bytes=1000, max_depth=100).data_json``
+    """
     if not isinstance(data, Mapping):
         raise InvalidInputError(
             f"data must be a JSON object (dict), got {type(data).__name__}", code="INVALID_INPUT"
         )
-    key = cache_key(model, version, scope, data)  # also rejects NaN/Infinity
-    data_json = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    canonical = canonical_json(data, max_depth=max_depth, name="data")
+    data_json = to_json(data)
     size = len(data_json.encode("utf-8")) if not data_json.isascii() else len(data_json)
     if size > max_bytes:
         raise PayloadTooLargeError(
             f"the input is {size} bytes, above max_input_bytes ({max_bytes}); "
             "send a smaller input or raise the option"
         )
-    return PreparedInput(key, data_json, scope, data)
+    return CheckedInput(canonical, data_json, data)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedInput:
+    """A checked input with its cache key (for the credential ``scope`` of the call)."""
+
+    key: str
+    data_json: str
+    scope: str
+    data: Mapping[str, Any]
+    canonical: str
+
+
+def prepare(model: str, version: str | None, scope: str, checked: CheckedInput) -> PreparedInput:
+    """``checked`` with its cache key for ``model`` at ``version`` under ``scope``."""
+    key = key_of(checked.canonical, model, version, scope)
+    return PreparedInput(key, checked.data_json, scope, checked.data, checked.canonical)
+
+
+def prepare_input(
+    model: str,
+    version: str | None,
+    scope: str,
+    data: Any,
+    *,
+    max_bytes: int,
+    max_depth: int = DEFAULT_POLICY.max_json_depth,
+) -> PreparedInput:
+    """``check_input`` then ``prepare``: the checked input and its cache key, in one step."""
+    checked = check_input(data, max_bytes=max_bytes, max_depth=max_depth)
+    return prepare(model, version, scope, checked)
 
 
 def _envelope_body(
@@ -103,13 +151,9 @@ def _envelope_body(
         digest = (
             prepared.key
             if called == model
-            else cache_key(called or model, version, prepared.scope, prepared.data)
+            else key_of(prepared.canonical, called or model, version, prepared.scope)
         )
-        meta_json = json.dumps(
-            {**(meta or {}), "input_digest": digest, "client": CLIENT_NAME},
-            separators=(",", ":"),
-            ensure_ascii=False,
-        )
+        meta_json = to_json({**(meta or {}), "input_digest": digest, "client": CLIENT_NAME})
         # The data's JSON text was made once in prepare_input: splice it in, do not re-encode.
         parts = ['{"request_id":', json.dumps(request_id, ensure_ascii=False), ',"data":']
         parts += [prepared.data_json, ',"meta":', meta_json]
@@ -122,9 +166,9 @@ def _envelope_body(
 
 
 def _prediction(envelope: dict[str, Any], _answer: HttpAnswer, _model: str | None) -> Prediction:
-    checked = PredictResponse.model_validate(envelope)
+    checked = PredictEnvelope.model_validate(envelope)
     return Prediction(
-        result=envelope["result"],
+        result=freeze(envelope["result"]),
         confidence=checked.result.confidence,
         uncertainty_score=checked.result.uncertainty_score,
         low_confidence=False,
@@ -155,7 +199,7 @@ def predict_op(
 
 
 def _job(envelope: dict[str, Any], _answer: HttpAnswer, _model: str | None) -> Job:
-    return JobResponse.model_validate(envelope).result
+    return JobEnvelope.model_validate(envelope).result
 
 
 def submit_job_op(
@@ -194,17 +238,26 @@ def job_op(method: str, model: str, job_id: str) -> Operation[Job]:
 def feedback_op(
     model: str, prediction_request_id: str, fields: Mapping[str, Any]
 ) -> Operation[Any]:
-    """Ground truth for a past prediction (fields that are None are left out)."""
+    """Ground truth for a past prediction (fields that are None are left out); raises
+    ``InvalidInputError`` for a ``request_id`` no prediction can have or a field that is not JSON.
+    """
+    if not is_request_id(prediction_request_id):
+        raise InvalidInputError(
+            "request_id must be a prediction's request id (1 to 128 visible ASCII characters), "
+            f"got {prediction_request_id!r}",
+            code="INVALID_INPUT",
+        )
     body = {
         "request_id": prediction_request_id,
         **{k: v for k, v in fields.items() if v is not None},
     }
-    encoded = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    canonical_json(body, name="feedback")  # NaN or a non-JSON field: refused before sending
+    encoded = to_json(body).encode("utf-8")
     return Operation(
         name="feedback",
         method="POST",
         path=lambda _m: f"/models/{_segment(model)}/feedback",
-        parse=lambda env, _a, _m: _FeedbackResponse.model_validate(env).result,
+        parse=lambda env, _a, _m: FeedbackEnvelope.model_validate(env).result,
         model=model,
         body=lambda _m, _v: encoded,
     )
@@ -214,7 +267,7 @@ def model_info_op(model: str, thresholds: dict[str, float]) -> Operation[ModelIn
     """A model's info; remembers its ``min_confidence`` threshold in ``thresholds``."""
 
     def parse(env: dict[str, Any], _a: HttpAnswer, _m: str | None) -> ModelInfo:
-        info = ModelInfoResponse.model_validate(env).result
+        info = ModelInfoEnvelope.model_validate(env).result
         if info.thresholds.min_confidence is not None:
             thresholds[model] = info.thresholds.min_confidence
         return info
@@ -249,17 +302,17 @@ def _get(
 def list_models_op() -> Operation[list[ModelSummary]]:
     """The models visible to the caller."""
     return _get(
-        "list_models", "/models", lambda e: ModelListResponse.model_validate(e).result.models
+        "list_models", "/models", lambda e: ModelListEnvelope.model_validate(e).result.models
     )
 
 
 def gateway_health_op(which: str) -> Operation[Health]:
     """Gateway readiness (``ready``) or liveness (``live``); sent without a token."""
-    parse = lambda e: HealthResponse.model_validate(e).result  # noqa: E731
+    parse = lambda e: HealthEnvelope.model_validate(e).result  # noqa: E731
     return _get("health", f"/health/{which}", parse, authenticated=False)
 
 
 def model_health_op(model: str) -> Operation[ModelHealth]:
     """A model's readiness."""
     path = f"/models/{_segment(model)}/health"
-    return _get("model_health", path, lambda e: ModelHealthResponse.model_validate(e).result, model)
+    return _get("model_health", path, lambda e: ModelHealthEnvelope.model_validate(e).result, model)

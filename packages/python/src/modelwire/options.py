@@ -21,10 +21,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from . import option_rules as rules
 from ._version import __version__
 from .auth import Auth, OIDCClientCredentials, StaticToken, TokenProvider, normalize_auth
+from .base_url_hint import not_found_hint
 from .clock import SYSTEM_CLOCK, Clock
-from .errors import InvalidInputError
 from .events import EventHandler
 from .generated.policy import DEFAULT_POLICY
 
@@ -34,10 +35,6 @@ _C = DEFAULT_POLICY.cache
 CLIENT_NAME = f"modelwire-python/{__version__}"
 
 Fallbacks = Mapping[str, str] | Callable[[str], "str | None"] | None
-
-
-def _invalid(message: str) -> InvalidInputError:
-    return InvalidInputError(message, code="INVALID_OPTIONS")
 
 
 @dataclass(frozen=True)
@@ -50,6 +47,11 @@ class BudgetOptions:
     max_tokens: float = _R.budget.max_tokens
     retry_cost: float = _R.budget.retry_cost
     success_refill: float = _R.budget.success_refill
+
+    def __post_init__(self) -> None:
+        rules.non_negative("retry.budget.max_tokens", self.max_tokens)
+        rules.non_negative("retry.budget.retry_cost", self.retry_cost)
+        rules.non_negative("retry.budget.success_refill", self.success_refill)
 
 
 @dataclass(frozen=True)
@@ -70,12 +72,21 @@ class RetryOptions:
     budget: BudgetOptions | None = field(default_factory=BudgetOptions)
 
     def __post_init__(self) -> None:
-        if self.max_retries < 0:
-            raise _invalid(f"retry.max_retries must be >= 0, got {self.max_retries}")
+        rules.count("retry.max_retries", self.max_retries)
         if self.jitter not in ("full", "none"):
-            raise _invalid(f"retry.jitter must be 'full' or 'none', got {self.jitter!r}")
-        if self.backoff_initial_ms < 0 or self.backoff_max_ms < 0:
-            raise _invalid("retry backoff durations must be >= 0")
+            raise rules.invalid_option("retry.jitter", "'full' or 'none'", self.jitter)
+        rules.non_negative("retry.backoff_initial_ms", self.backoff_initial_ms)
+        rules.non_negative("retry.backoff_multiplier", self.backoff_multiplier, minimum=1)
+        rules.non_negative("retry.backoff_max_ms", self.backoff_max_ms)
+        rules.non_negative("retry.retry_after_cap_ms", self.retry_after_cap_ms)
+        if not isinstance(self.retry_on_status, (tuple, list, frozenset, set)) or not all(
+            isinstance(s, int) and not isinstance(s, bool) for s in self.retry_on_status
+        ):
+            raise rules.invalid_option(
+                "retry.retry_on_status", "a tuple of HTTP statuses", self.retry_on_status
+            )
+        if self.budget is not None and not isinstance(self.budget, BudgetOptions):
+            raise rules.invalid_option("retry.budget", "BudgetOptions or None", self.budget)
 
 
 @dataclass(frozen=True)
@@ -89,8 +100,8 @@ class BreakerOptions:
     reset_timeout_ms: float = _B.reset_timeout_ms
 
     def __post_init__(self) -> None:
-        if self.consecutive_failures < 1:
-            raise _invalid("breaker.consecutive_failures must be >= 1")
+        rules.count("breaker.consecutive_failures", self.consecutive_failures, minimum=1)
+        rules.positive_ms("breaker.reset_timeout_ms", self.reset_timeout_ms)
 
 
 @dataclass(frozen=True)
@@ -106,8 +117,9 @@ class CacheOptions:
     stale_if_error: bool = _C.stale_if_error
 
     def __post_init__(self) -> None:
-        if self.ttl_ms < 0 or self.max_entries < 0 or self.max_bytes < 0:
-            raise _invalid("cache ttl_ms, max_entries and max_bytes must be >= 0")
+        rules.non_negative("cache.ttl_ms", self.ttl_ms)
+        rules.count("cache.max_entries", self.max_entries)
+        rules.count("cache.max_bytes", self.max_bytes)
 
 
 @dataclass(frozen=True)
@@ -133,6 +145,8 @@ class ClientOptions:
     max_response_bytes: int
     max_json_depth: int
     headers: Mapping[str, str]
+    #: What a 404 message adds when ``base_url`` does not end in ``/v1`` (None when it does).
+    not_found_hint: str | None = None
 
     @classmethod
     def resolve(
@@ -156,19 +170,27 @@ class ClientOptions:
         headers: Mapping[str, str] | None = None,
     ) -> ClientOptions:
         """Apply the contract's defaults and reject wrong options (``INVALID_OPTIONS``)."""
-        if not base_url or not base_url.startswith(("http://", "https://")):
-            raise _invalid(
-                f"base_url must be an http(s) URL such as http://host/v1, got {base_url!r}"
-            )
-        timeout = timeout_ms if timeout_ms is not None else DEFAULT_POLICY.timeout_ms
-        deadline = deadline_ms if deadline_ms is not None else DEFAULT_POLICY.deadline_ms
-        if timeout <= 0 or deadline <= 0:
-            raise _invalid("timeout_ms and deadline_ms must be > 0")
+        url = rules.base_url(base_url)
+        timeout = rules.positive_ms(
+            "timeout_ms", timeout_ms if timeout_ms is not None else DEFAULT_POLICY.timeout_ms
+        )
+        deadline = rules.positive_ms(
+            "deadline_ms", deadline_ms if deadline_ms is not None else DEFAULT_POLICY.deadline_ms
+        )
+        input_bytes = rules.count(
+            "max_input_bytes",
+            max_input_bytes if max_input_bytes is not None else DEFAULT_POLICY.max_input_bytes,
+            minimum=1,
+        )
         limits = _response_limits(max_response_bytes, max_json_depth)
-        if min_confidence is not None and not 0 <= min_confidence <= 1:
-            raise _invalid(f"min_confidence must be within [0, 1], got {min_confidence}")
+        if min_confidence is not None:
+            rules.non_negative("min_confidence", min_confidence)
+            if min_confidence > 1:
+                raise rules.invalid_option("min_confidence", "within [0, 1]", min_confidence)
+        _check_kinds(retry, breaker, cache, cache_scope, on_event)
         return cls(
-            base_url=base_url.rstrip("/"),
+            base_url=url,
+            not_found_hint=not_found_hint(url),
             auth=normalize_auth(auth),
             fallbacks=_fallback_resolver(fallbacks),
             retry=retry or RetryOptions(),
@@ -180,9 +202,7 @@ class ClientOptions:
             on_event=on_event,
             cache_scope=cache_scope,
             clock=clock or SYSTEM_CLOCK,
-            max_input_bytes=(
-                max_input_bytes if max_input_bytes is not None else DEFAULT_POLICY.max_input_bytes
-            ),
+            max_input_bytes=input_bytes,
             max_response_bytes=limits[0],
             max_json_depth=limits[1],
             # No compression asked for (docs/semantics.md, Response limits).
@@ -199,9 +219,27 @@ def _response_limits(max_bytes: int | None, max_depth: int | None) -> tuple[int,
     """``max_response_bytes`` and ``max_json_depth``, defaults from the contract, checked."""
     size = max_bytes if max_bytes is not None else DEFAULT_POLICY.max_response_bytes
     depth = max_depth if max_depth is not None else DEFAULT_POLICY.max_json_depth
-    if size < 1 or depth < 1:
-        raise _invalid("max_response_bytes and max_json_depth must be >= 1")
-    return size, depth
+    return (
+        rules.count("max_response_bytes", size, minimum=1),
+        rules.count("max_json_depth", depth, minimum=1),
+    )
+
+
+def _check_kinds(
+    retry: object, breaker: object, cache: object, cache_scope: object, on_event: object
+) -> None:
+    """The option groups are their option classes (a dict where ``RetryOptions`` belongs would
+    fail later, mid-call)."""
+    if retry is not None and not isinstance(retry, RetryOptions):
+        raise rules.invalid_option("retry", "RetryOptions or None", retry)
+    if breaker not in (None, False) and not isinstance(breaker, BreakerOptions):
+        raise rules.invalid_option("breaker", "BreakerOptions, False or None", breaker)
+    if not isinstance(cache, (bool, CacheOptions)):
+        raise rules.invalid_option("cache", "CacheOptions, True or False", cache)
+    if cache_scope is not None and not isinstance(cache_scope, str):
+        raise rules.invalid_option("cache_scope", "a string or None", cache_scope)
+    if on_event is not None and not callable(on_event):
+        raise rules.invalid_option("on_event", "a function or None", on_event)
 
 
 def _fallback_resolver(fallbacks: Fallbacks) -> Callable[[str], str | None] | None:
@@ -211,4 +249,4 @@ def _fallback_resolver(fallbacks: Fallbacks) -> Callable[[str], str | None] | No
         return dict(fallbacks).get
     if callable(fallbacks):
         return fallbacks
-    raise _invalid("fallbacks must be a mapping {model: backup} or a function")
+    raise rules.invalid_option("fallbacks", "a mapping {model: backup} or a function", fallbacks)

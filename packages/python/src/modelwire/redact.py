@@ -9,6 +9,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import urlsplit, urlunsplit
 
 #: Headers shown in logs as they are; every other header is shown as ``[REDACTED]``.
 HEADER_ALLOWLIST = frozenset(
@@ -45,3 +46,23 @@ def redact_secret(secret: str | None) -> str:
     Example: ``redact_secret("s3cret") == "[REDACTED]"``
     """
     return "None" if secret is None else REDACTED
+
+
+def redact_url(url: str) -> str:
+    """``url`` as it may appear in a message: without credentials (``user:pass@``), query or
+    fragment.
+
+    Example: ``redact_url("http://u:pw@127.0.0.1:9/v1/x?k=1") == "http://127.0.0.1:9/v1/x"``
+    """
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+def redact_credentials(text: str, url: str) -> str:
+    """``text`` (say, an OS or HTTP client's error) with ``url``'s credentials replaced.
+
+    Example: ``redact_credentials("bad http://u:pw@h", "http://u:pw@h") == "bad http://[REDACTED]@h"``
+    """
+    userinfo = urlsplit(url).netloc.rpartition("@")[0]
+    return text.replace(userinfo, REDACTED) if userinfo else text

@@ -10,6 +10,7 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -43,9 +44,11 @@ class Fallback:
 class Prediction:
     """One prediction.
 
-    ``result`` is the model's output object; ``confidence`` and ``uncertainty_score`` are lifted
-    from it when the model reports them. ``low_confidence`` is true below the ``min_confidence``
-    option (or the model's threshold learned from ``model_info``). ``cached``/``stale`` say the
+    ``result`` is the model's output object, read-only (objects are read-only mappings, arrays
+    tuples; ``modelwire.plain_copy(p.result)`` is a mutable copy); ``confidence`` and
+    ``uncertainty_score`` are lifted from it when the model reports them. ``low_confidence`` is
+    true below the ``min_confidence`` option (or the model's threshold learned from
+    ``model_info``). ``cached``/``stale`` say the
     answer came from the local cache; ``fallback`` is set when a backup model answered;
     ``attempts`` counts HTTP attempts (0 for a cache hit).
 
@@ -55,7 +58,7 @@ class Prediction:
         p.result["label"], p.confidence, p.request_id
     """
 
-    result: dict[str, Any]
+    result: Mapping[str, Any]
     confidence: float | None
     uncertainty_score: float | None
     low_confidence: bool

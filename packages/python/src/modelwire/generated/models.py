@@ -19,6 +19,8 @@ ErrorCode = TypeAliasType(
             "REQUEST_TIMEOUT",
             "CONFLICT",
             "PAYLOAD_TOO_LARGE",
+            "UNSUPPORTED_MEDIA_TYPE",
+            "METHOD_NOT_ALLOWED",
             "VALIDATION_FAILED",
             "RATE_LIMITED",
             "INTERNAL",
@@ -67,7 +69,9 @@ class RequestMeta(BaseModel):
 
 
 class PredictRequest(BaseModel):
-    request_id: Annotated[str, Field(max_length=128, min_length=1)]
+    request_id: Annotated[
+        str, Field(max_length=128, min_length=1, pattern="^[!-~]{1,128}$")
+    ]
     data: Annotated[
         dict[str, Any],
         Field(description="The model input; its shape is the model's `input_schema`."),
@@ -224,6 +228,7 @@ class FeedbackRequest(BaseModel):
             description="The `request_id` of the prediction this feedback is about.",
             max_length=128,
             min_length=1,
+            pattern="^[!-~]{1,128}$",
         ),
     ]
     label: str | None = None

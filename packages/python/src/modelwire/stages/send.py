@@ -14,6 +14,7 @@ from collections.abc import Generator
 from typing import Any
 
 from .. import tracing
+from ..base_url_hint import with_hint
 from ..call import CallContext, CallOutcome, Flow, Step, Target
 from ..effects import Effect, HttpAnswer, RefreshToken, Send
 from ..errors import DeadlineExceededError, ModelwireError
@@ -32,6 +33,9 @@ def _headers(ctx: CallContext, target: Target) -> dict[str, str]:
         headers["Idempotency-Key"] = target.idempotency_key
     if target.version is not None:
         headers["X-Model-Version"] = target.version
+    if target.body is not None:
+        # Every body the SDK sends is JSON; a validating gateway answers 415 to anything else.
+        headers["Content-Type"] = "application/json"
     return headers
 
 
@@ -99,15 +103,21 @@ def run(ctx: CallContext, target: Target, next: Step) -> Flow:  # noqa: A002 - t
             err.request_id, err.trace_id, err.attempts = ctx.request_id, ctx.trace_id, ctx.attempts
             raise
         answer = yield from _attempt(ctx, target, send, path)
-    value, size = read_answer(
-        op,
-        answer,
-        target.model,
-        request_id=ctx.request_id,
-        trace_id=ctx.trace_id,
-        now=ctx.runtime.clock.time(),
-        max_json_depth=ctx.runtime.options.max_json_depth,
-    )
+    options = ctx.runtime.options
+    try:
+        value, size = read_answer(
+            op,
+            answer,
+            target.model,
+            request_id=ctx.request_id,
+            trace_id=ctx.trace_id,
+            now=ctx.runtime.clock.time(),
+            max_json_depth=options.max_json_depth,
+        )
+    except ModelwireError as err:
+        # A 404 to a base URL without /v1 says what to fix (docs/semantics.md, Errors).
+        with_hint(err, options.not_found_hint)
+        raise
     return CallOutcome(value, ctx.attempts, size)
 
 

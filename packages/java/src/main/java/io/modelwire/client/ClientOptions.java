@@ -1,7 +1,7 @@
 package io.modelwire.client;
 
-import io.modelwire.client.errors.ErrorInfo;
 import io.modelwire.client.errors.InvalidInputException;
+import io.modelwire.client.internal.OptionRules;
 import java.net.URI;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -22,7 +22,7 @@ import java.util.function.Function;
  * @param cache cache options (incl. the explicit scope)
  * @param timeout per-attempt timeout
  * @param deadline total deadline of a call
- * @param maxInputBytes largest input sent (0: no limit)
+ * @param maxInputBytes largest input sent, in bytes of its JSON (> 0)
  * @param maxResponseBytes largest response body read, counted as it is read (docs/semantics.md, "Response limits")
  * @param maxJsonDepth deepest JSON nesting parsed in a response
  * @param minConfidence confidence below which predictions are flagged, or null (model thresholds)
@@ -38,22 +38,34 @@ public record ClientOptions(URI baseUrl, Auth auth, RetryOptions retry, BreakerO
     Double minConfidence, Function<String, String> fallbacks,
     Consumer<ModelwireEvent> onEvent, Transport transport, Scheduler scheduler, DoubleSupplier random) {
 
-  /** Validates. */
+  /** Validates every option (docs/semantics.md, "What the SDKs check before sending"). */
   public ClientOptions {
-    if (baseUrl == null || baseUrl.getScheme() == null
-        || !(baseUrl.getScheme().equals("http") || baseUrl.getScheme().equals("https"))) {
-      throw invalid("baseUrl must be an absolute http(s) URL ending in /v1, e.g. http://127.0.0.1:4010/v1");
+    OptionRules.baseUrl(baseUrl, null);
+    OptionRules.required(auth, "auth", "an Auth (Auth.none() for none)");
+    OptionRules.required(retry, "retry", "RetryOptions (RetryOptions.defaults())");
+    OptionRules.required(breaker, "breaker", "BreakerOptions (BreakerOptions.defaults())");
+    OptionRules.required(cache, "cache", "CacheOptions (CacheOptions.disabled() for none)");
+    OptionRules.required(scheduler, "scheduler", "a Scheduler (Scheduler.system())");
+    OptionRules.required(random, "random", "a jitter source in [0,1)");
+    OptionRules.positive(timeout, "timeout");
+    OptionRules.positive(deadline, "deadline");
+    OptionRules.atLeast(maxInputBytes, 1, "maxInputBytes");
+    OptionRules.atLeast(maxResponseBytes, 1, "maxResponseBytes");
+    // the body is read into one array, whose size Java caps just below 2^31
+    if (maxResponseBytes > Integer.MAX_VALUE - 8) {
+      throw OptionRules.broken("maxResponseBytes", "at most " + (Integer.MAX_VALUE - 8), Long.toString(maxResponseBytes));
     }
-    if (timeout.isNegative() || timeout.isZero() || deadline.isNegative() || deadline.isZero()) {
-      throw invalid("timeout and deadline must be positive");
+    OptionRules.atLeast(maxJsonDepth, 1, "maxJsonDepth");
+    OptionRules.atLeast(retry.maxRetries(), 0, "retry.maxRetries");
+    OptionRules.atLeast(retry.backoffInitialMs(), 0, "retry.backoffInitialMs");
+    OptionRules.atLeast(retry.backoffMaxMs(), 0, "retry.backoffMaxMs");
+    OptionRules.finiteAtLeast(retry.backoffMultiplier(), 0, "retry.backoffMultiplier");
+    OptionRules.atLeast(retry.retryAfterCapMs(), 0, "retry.retryAfterCapMs");
+    // a disabled breaker's numbers are never used
+    if (breaker.enabled()) {
+      OptionRules.atLeast(breaker.consecutiveFailures(), 1, "breaker.consecutiveFailures");
+      OptionRules.atLeast(breaker.resetTimeoutMs(), 1, "breaker.resetTimeoutMs");
     }
-    if (maxResponseBytes <= 0 || maxResponseBytes > Integer.MAX_VALUE - 8 || maxJsonDepth <= 0) {
-      throw invalid("maxResponseBytes must be in 1..2^31-9 and maxJsonDepth positive");
-    }
-    if (retry.maxRetries() < 0) throw invalid("retry.maxRetries must be >= 0");
-  }
-
-  private static InvalidInputException invalid(String message) {
-    return new InvalidInputException(ErrorInfo.of("INVALID_OPTIONS", message));
+    if (minConfidence != null) OptionRules.finiteAtLeast(minConfidence, 0, "minConfidence");
   }
 }

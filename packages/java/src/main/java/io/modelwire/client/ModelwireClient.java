@@ -54,7 +54,9 @@ public final class ModelwireClient implements AutoCloseable {
    * <pre>{@code Prediction p = client.predict("fraud-score", Map.of("amount", 129.5)); }</pre>
    *
    * @param model model name
-   * @param data input (maps/lists/POJOs/JsonNode)
+   * @param data input: a {@code Map<String, ?>} (or ObjectNode) of JSON values — maps with String keys,
+   *     Lists, arrays, Strings, finite numbers, Booleans, nulls; a date, set, byte[], function, record or
+   *     other object is InvalidInputException INVALID_INPUT naming its path (convert it first)
    * @return the prediction
    * @throws ModelwireException a typed error
    */

@@ -1,7 +1,7 @@
 package io.modelwire.client;
 
 import io.modelwire.client.errors.InvalidInputException;
-import java.net.URI;
+import io.modelwire.client.internal.OptionRules;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -23,7 +23,7 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class ModelwireClientBuilder {
-  private URI baseUrl;
+  private String baseUrl;
   private Auth auth = Auth.none();
   private RetryOptions retry = RetryOptions.defaults();
   private BreakerOptions breaker = BreakerOptions.defaults();
@@ -42,34 +42,36 @@ public final class ModelwireClientBuilder {
 
   ModelwireClientBuilder() {}
 
-  /** Base URL including {@code /v1}. {@code .baseUrl("http://127.0.0.1:4010/v1")} */
+  /**
+   * Base URL including {@code /v1}; checked by {@link #build()} (an absolute http(s) URL, else
+   * InvalidInputException INVALID_OPTIONS). {@code .baseUrl("http://127.0.0.1:4010/v1")}
+   */
   public ModelwireClientBuilder baseUrl(String url) {
-    String u = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    this.baseUrl = URI.create(u);
+    this.baseUrl = url;
     return this;
   }
 
   /** Credentials. {@code .auth(Auth.token("t"))} */
   public ModelwireClientBuilder auth(Auth a) {
-    this.auth = Objects.requireNonNull(a, "auth");
+    this.auth = a;
     return this;
   }
 
   /** Retry options. {@code .retry(RetryOptions.defaults().withMaxRetries(0))} */
   public ModelwireClientBuilder retry(RetryOptions r) {
-    this.retry = Objects.requireNonNull(r, "retry");
+    this.retry = r;
     return this;
   }
 
   /** Breaker options. {@code .breaker(new BreakerOptions(true, 5, 30_000))} */
   public ModelwireClientBuilder breaker(BreakerOptions b) {
-    this.breaker = Objects.requireNonNull(b, "breaker");
+    this.breaker = b;
     return this;
   }
 
   /** Cache options. {@code .cache(CacheOptions.disabled())} */
   public ModelwireClientBuilder cache(CacheOptions c) {
-    this.cache = Objects.requireNonNull(c, "cache");
+    this.cache = c;
     return this;
   }
 
@@ -81,17 +83,17 @@ public final class ModelwireClientBuilder {
 
   /** Per-attempt timeout. {@code .timeout(Duration.ofSeconds(2))} */
   public ModelwireClientBuilder timeout(Duration d) {
-    this.timeout = Objects.requireNonNull(d, "timeout");
+    this.timeout = d;
     return this;
   }
 
   /** Total deadline of a call. {@code .deadline(Duration.ofSeconds(10))} */
   public ModelwireClientBuilder deadline(Duration d) {
-    this.deadline = Objects.requireNonNull(d, "deadline");
+    this.deadline = d;
     return this;
   }
 
-  /** Largest input sent (0: no limit). {@code .maxInputBytes(1 << 20)} */
+  /** Largest input sent, in bytes of its JSON (> 0). {@code .maxInputBytes(1 << 20)} */
   public ModelwireClientBuilder maxInputBytes(long n) {
     this.maxInputBytes = n;
     return this;
@@ -149,13 +151,13 @@ public final class ModelwireClientBuilder {
 
   /** Custom clock/timer (virtual time in tests). {@code .scheduler(virtualClock)} */
   public ModelwireClientBuilder scheduler(Scheduler s) {
-    this.scheduler = Objects.requireNonNull(s, "scheduler");
+    this.scheduler = s;
     return this;
   }
 
   /** Jitter source in [0,1) (tests). {@code .random(() -> 0.5)} */
   public ModelwireClientBuilder random(DoubleSupplier r) {
-    this.random = Objects.requireNonNull(r, "random");
+    this.random = r;
     return this;
   }
 
@@ -168,7 +170,7 @@ public final class ModelwireClientBuilder {
    * @throws InvalidInputException (code INVALID_OPTIONS) when an option is wrong
    */
   public ClientOptions options() {
-    return new ClientOptions(baseUrl, auth, retry, breaker, cache, timeout, deadline, maxInputBytes, maxResponseBytes,
+    return new ClientOptions(OptionRules.baseUrl(baseUrl), auth, retry, breaker, cache, timeout, deadline, maxInputBytes, maxResponseBytes,
         maxJsonDepth, minConfidence,
         fallbacks, onEvent, transport, scheduler, random);
   }

@@ -15,7 +15,8 @@ import io.modelwire.client.internal.Json;
  * if (p.lowConfidence()) review(p.requestId());
  * }</pre>
  *
- * @param result the model output ({@code result} of the envelope)
+ * @param result the model output ({@code result} of the envelope); the caller's own copy, so changing
+ *     it never changes what the cache or another caller gets
  * @param confidence {@code result.confidence} or null
  * @param uncertaintyScore {@code result.uncertainty_score} or null
  * @param lowConfidence confidence below minConfidence (option, else the model's threshold)
@@ -54,8 +55,20 @@ public record Prediction(
       return Json.MAPPER.treeToValue(result, type);
     } catch (JsonProcessingException e) {
       throw new MalformedResponseException(ErrorInfo.of("MALFORMED_RESPONSE",
-          "result does not map to " + type.getSimpleName() + ": " + e.getOriginalMessage())
+          // names where it failed, never the value (results may hold personal data)
+          "result does not map to " + type.getSimpleName() + " at " + where(e))
           .ids(requestId, traceId).cause(e));
     }
+  }
+
+  private static String where(JsonProcessingException e) {
+    if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()) {
+      StringBuilder sb = new StringBuilder("result");
+      for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : m.getPath()) {
+        sb.append(r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]");
+      }
+      return sb.toString();
+    }
+    return "result";
   }
 }

@@ -13,11 +13,9 @@ import io.modelwire.client.internal.stages.Errors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,6 +37,8 @@ final class ScenarioRunner {
   private final MockServer mock;
   private final JsonNode scenario;
   private final Map<String, JsonNode> vars = new HashMap<>();
+  /** What the client returned for each save_as (the Prediction or Job itself, for tamper steps). */
+  private final Map<String, Object> returned = new java.util.concurrent.ConcurrentHashMap<>();
   private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
   private final AtomicReference<String> providerToken = new AtomicReference<>();
   private final EventLog events = new EventLog();
@@ -89,11 +89,31 @@ final class ScenarioRunner {
           observe(step.get("observe"), label);
         } else if (step.has("event_counts")) {
           problems.addAll(events.checkCounts(label + " event_counts", step.get("event_counts")));
+        } else if (step.has("tamper")) {
+          Tamper.attempt(returned.get(step.get("tamper").asText()));
         }
       }
       if (scenario.has("observe")) observe(scenario.get("observe"), "observe");
     }
+    problems.addAll(credentialsInEvents());
     return problems;
+  }
+
+  /** A base URL's credentials never appear in an event (docs/semantics.md, "Errors"). */
+  private List<String> credentialsInEvents() {
+    JsonNode base = scenario.path("client").path("base_url");
+    if (!base.isTextual()) return List.of();
+    String userInfo = java.net.URI.create(substitute(base).asText()).getRawUserInfo();
+    if (userInfo == null) return List.of();
+    List<String> p = new ArrayList<>();
+    for (String secret : userInfo.split(":")) {
+      for (ObjectNode e : events.since(0)) {
+        if (!secret.isEmpty() && e.toString().contains(secret)) {
+          p.add("an event carries the base URL's credentials: " + e.path("type").asText());
+        }
+      }
+    }
+    return p;
   }
 
   // ------------------------------------------------------------------ client options
@@ -111,50 +131,7 @@ final class ScenarioRunner {
       b.auth(Auth.oidc(oi.path("token_url").asText(), oi.path("client_id").asText(), oi.path("client_secret").asText(),
           oi.path("scope").isTextual() ? oi.path("scope").asText() : null));
     }
-    if (o.has("fallbacks")) {
-      Map<String, String> fb = new HashMap<>();
-      o.get("fallbacks").fields().forEachRemaining(e -> fb.put(e.getKey(), e.getValue().asText()));
-      b.fallbacks(fb);
-    }
-    if (o.has("retry")) {
-      JsonNode r = o.get("retry");
-      RetryOptions d = RetryOptions.defaults();
-      Set<Integer> statuses = d.retryOnStatus();
-      if (r.has("retry_on_status")) {
-        statuses = new HashSet<>();
-        for (JsonNode s : r.get("retry_on_status")) statuses.add(s.asInt());
-      }
-      JsonNode budget = r.path("budget");
-      boolean budgetOn = !(budget.isBoolean() && !budget.asBoolean());
-      b.retry(new RetryOptions(r.path("max_retries").asInt(d.maxRetries()), Set.copyOf(statuses),
-          r.path("backoff_initial_ms").asLong(d.backoffInitialMs()),
-          r.path("backoff_multiplier").asDouble(d.backoffMultiplier()), r.path("backoff_max_ms").asLong(d.backoffMaxMs()),
-          r.has("jitter") ? r.get("jitter").asText().equals("full") : d.fullJitter(),
-          r.path("retry_after_cap_ms").asLong(d.retryAfterCapMs()), budgetOn,
-          budget.path("max_tokens").asDouble(d.budgetMaxTokens()), budget.path("retry_cost").asDouble(d.budgetRetryCost()),
-          budget.path("success_refill").asDouble(d.budgetSuccessRefill())));
-    }
-    if (o.has("breaker")) {
-      JsonNode br = o.get("breaker");
-      BreakerOptions d = BreakerOptions.defaults();
-      b.breaker(br.isBoolean() && !br.asBoolean() ? new BreakerOptions(false, d.consecutiveFailures(), d.resetTimeoutMs())
-          : new BreakerOptions(true, br.path("consecutive_failures").asInt(d.consecutiveFailures()),
-              br.path("reset_timeout_ms").asLong(d.resetTimeoutMs())));
-    }
-    if (o.has("cache")) {
-      JsonNode c = o.get("cache");
-      CacheOptions d = CacheOptions.defaults();
-      b.cache(c.isBoolean() && !c.asBoolean() ? CacheOptions.disabled()
-          : d.withBounds(c.path("ttl_ms").asLong(d.ttlMs()), c.path("max_entries").asLong(d.maxEntries()),
-              c.path("max_bytes").asLong(d.maxBytes())).withStaleIfError(c.path("stale_if_error").asBoolean(d.staleIfError())));
-    }
-    if (o.has("cache_scope")) b.cacheScope(o.get("cache_scope").asText());
-    if (o.has("timeout_ms")) b.timeout(Duration.ofMillis(o.get("timeout_ms").asLong()));
-    if (o.has("deadline_ms")) b.deadline(Duration.ofMillis(o.get("deadline_ms").asLong()));
-    if (o.has("min_confidence")) b.minConfidence(o.get("min_confidence").asDouble());
-    if (o.has("max_input_bytes")) b.maxInputBytes(o.get("max_input_bytes").asLong());
-    if (o.has("max_response_bytes")) b.maxResponseBytes(o.get("max_response_bytes").asLong());
-    if (o.has("max_json_depth")) b.maxJsonDepth(o.get("max_json_depth").asInt());
+    OptionsJson.client(b, o);
     return b.build();
   }
 
@@ -165,15 +142,19 @@ final class ScenarioRunner {
     long started = System.nanoTime();
     int eventMark = events.size();
     CompletableFuture<ObjectNode> outcome;
+    AtomicReference<Object> value = new AtomicReference<>();
     try {
-      outcome = invoke(client, s);
+      outcome = invoke(client, s, value);
     } catch (RuntimeException e) {
       outcome = CompletableFuture.failedFuture(e);
     }
     return outcome.handle((ok, err) -> {
       ObjectNode got = err != null ? errorOutcome(Errors.asModelwire(err)) : ok;
       long elapsed = Math.round((System.nanoTime() - started) / 1e6);
-      if (s.has("save_as")) vars.put(s.get("save_as").asText(), got);
+      if (s.has("save_as")) {
+        vars.put(s.get("save_as").asText(), got);
+        if (value.get() != null) returned.put(s.get("save_as").asText(), value.get());
+      }
       String where = label + " " + s.path("call").asText() + (s.has("note") ? " (" + s.get("note").asText() + ")" : "");
       problems.addAll(checkExpect(where, s.path("expect"), got, elapsed));
       if (s.path("expect").has("events")) {
@@ -183,17 +164,9 @@ final class ScenarioRunner {
     });
   }
 
-  private CompletableFuture<ObjectNode> invoke(ModelwireClient client, JsonNode s) {
+  private CompletableFuture<ObjectNode> invoke(ModelwireClient client, JsonNode s, AtomicReference<Object> raw) {
     JsonNode o = s.path("options");
-    CallOptions.Builder cb = CallOptions.builder();
-    if (o.has("version")) cb.version(o.get("version").asText());
-    if (o.has("request_id")) cb.requestId(o.get("request_id").asText());
-    if (o.has("cache")) cb.cache(o.get("cache").asBoolean());
-    if (o.has("traceparent")) cb.traceparent(o.get("traceparent").asText());
-    if (o.has("callback_url")) cb.callbackUrl(o.get("callback_url").asText());
-    if (o.has("timeout_ms") && !s.path("call").asText().equals("wait_for_job")) {
-      cb.timeout(Duration.ofMillis(o.get("timeout_ms").asLong()));
-    }
+    CallOptions.Builder cb = OptionsJson.call(o, !s.path("call").asText().equals("wait_for_job"));
     if (o.has("abort_after_ms")) {
       AbortSignal signal = new AbortSignal();
       TIMER.schedule(signal::abort, o.get("abort_after_ms").asLong(), TimeUnit.MILLISECONDS);
@@ -203,16 +176,31 @@ final class ScenarioRunner {
     String model = s.path("model").asText(null);
     String call = s.path("call").asText();
     return switch (call) {
-      case "predict" -> client.predictAsync(model, s.get("data"), opts).thenApply(ScenarioRunner::predictOutcome);
-      case "submit_job" -> client.submitJobAsync(model, s.get("data"), opts).thenApply(ScenarioRunner::jobOutcome);
-      case "get_job" -> client.getJobAsync(model, s.path("job_id").asText()).thenApply(ScenarioRunner::jobOutcome);
-      case "cancel_job" -> client.cancelJobAsync(model, s.path("job_id").asText()).thenApply(ScenarioRunner::jobOutcome);
+      case "predict" -> client.predictAsync(model, s.get("data"), opts).thenApply(p -> {
+        raw.set(p);
+        return predictOutcome(p);
+      });
+      case "submit_job" -> client.submitJobAsync(model, s.get("data"), opts).thenApply(j -> {
+        raw.set(j);
+        return jobOutcome(j);
+      });
+      case "get_job" -> client.getJobAsync(model, s.path("job_id").asText()).thenApply(j -> {
+        raw.set(j);
+        return jobOutcome(j);
+      });
+      case "cancel_job" -> client.cancelJobAsync(model, s.path("job_id").asText()).thenApply(j -> {
+        raw.set(j);
+        return jobOutcome(j);
+      });
       case "wait_for_job" -> {
         JobWaitOptions w = JobWaitOptions.defaults();
         if (o.has("timeout_ms")) w = w.withTimeout(Duration.ofMillis(o.get("timeout_ms").asLong()));
         w = w.withPoll(o.path("poll_initial_ms").asLong(w.pollInitialMs()), w.pollMultiplier(),
             o.path("poll_max_ms").asLong(w.pollMaxMs()));
-        yield client.waitForJobAsync(model, s.path("job_id").asText(), w).thenApply(ScenarioRunner::jobOutcome);
+        yield client.waitForJobAsync(model, s.path("job_id").asText(), w).thenApply(j -> {
+        raw.set(j);
+        return jobOutcome(j);
+      });
       }
       case "feedback" -> client.feedbackAsync(model, s.get("feedback")).thenApply(r -> {
         ObjectNode out = ok();
@@ -285,6 +273,20 @@ final class ScenarioRunner {
     }
     for (String key : SCALARS) {
       if (e.has(key) && !same(e.get(key), got.get(key))) p.add(where + ": " + key + " expected " + e.get(key) + ", got " + got.get(key));
+    }
+    if (e.has("error_message_contains")) {
+      String message = got.path("message").asText("");
+      String wanted = e.get("error_message_contains").asText();
+      if (!message.toLowerCase(java.util.Locale.ROOT).contains(wanted.toLowerCase(java.util.Locale.ROOT))) {
+        p.add(where + ": error message lacks \"" + wanted + "\": " + message);
+      }
+    }
+    if (e.has("error_message_excludes")) {
+      String message = got.path("message").asText("");
+      String unwanted = e.get("error_message_excludes").asText();
+      if (message.toLowerCase(java.util.Locale.ROOT).contains(unwanted.toLowerCase(java.util.Locale.ROOT))) {
+        p.add(where + ": error message contains \"" + unwanted + "\": " + message);
+      }
     }
     if (e.has("fallback")) {
       JsonNode actual = got.has("fallback") ? got.get("fallback") : NullNode.getInstance();

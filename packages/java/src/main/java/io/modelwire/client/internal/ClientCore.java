@@ -152,9 +152,8 @@ public final class ClientCore {
   /** Checks the model and the input before anything is sent, then derives scope and key. */
   private CompletableFuture<Prepared> prepare(String model, Object data, CallOptions o, Call call) {
     Inputs.model(model);
-    JsonNode tree = Inputs.tree(data);
+    JsonNode tree = DataTree.of(data, options.maxJsonDepth());
     Inputs.checkSize(tree, options.maxInputBytes(), call);
-    // CacheKey.of also rejects NaN/Infinity.
     return scope(call).thenApply(scope -> new Prepared(tree, scope, CacheKey.of(model, o.version(), scope, tree)));
   }
 
@@ -175,6 +174,11 @@ public final class ClientCore {
    * @return the caller's future; cancelling it aborts this call only
    */
   public <T> CompletableFuture<T> start(CallOptions o, Function<Call, CompletableFuture<T>> body) {
+    try {
+      checkCallOptions(o);
+    } catch (InvalidInputException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     AbortSignal internal = new AbortSignal();
     String requestId = o.requestId() != null ? o.requestId() : UUID.randomUUID().toString();
     String traceId = Traceparent.traceIdOf(o.traceparent());
@@ -205,6 +209,13 @@ public final class ClientCore {
       if (out.isCancelled()) internal.abort();
     });
     return out;
+  }
+
+  /** The per-call options' own rules, checked before the call starts (no id, no event, no attempt). */
+  private static void checkCallOptions(CallOptions o) {
+    OptionRules.requestId(o.requestId());
+    if (o.timeout() != null) OptionRules.positive(o.timeout(), "timeout");
+    if (o.deadline() != null) OptionRules.positive(o.deadline(), "deadline");
   }
 
   /**

@@ -16,6 +16,7 @@ import io.modelwire.client.errors.ServerException;
 import io.modelwire.client.errors.TimeoutException;
 import io.modelwire.client.errors.UnavailableException;
 import io.modelwire.client.errors.ValidationException;
+import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,15 +81,17 @@ public final class ErrorMapper {
   /**
    * The error for a transport failure (timeout, connection, abort).
    *
-   * <pre>{@code ErrorMapper.fromTransport(new HttpTimeoutException("t"), id, trace, 10_000) }</pre>
+   * <pre>{@code ErrorMapper.fromTransport(new HttpTimeoutException("t"), uri, id, trace, 10_000) }</pre>
    *
    * @param t the failure
+   * @param target the URL the attempt went to (named without credentials or query), or null
    * @param requestId request id
    * @param traceId trace id
    * @param timeoutMs the per-attempt timeout in force
    * @return the error
    */
-  public static ModelwireException fromTransport(Throwable t, String requestId, String traceId, long timeoutMs) {
+  public static ModelwireException fromTransport(Throwable t, URI target, String requestId, String traceId,
+      long timeoutMs) {
     Throwable c = unwrap(t);
     if (c instanceof ModelwireException m) return m;
     ResponseTooLargeException tooLarge = causeOf(c, ResponseTooLargeException.class);
@@ -101,8 +104,9 @@ public final class ErrorMapper {
     if (c instanceof CancellationException) {
       return new AbortedException(ErrorInfo.of("ABORTED", "the call was aborted by the caller").ids(requestId, traceId));
     }
+    String where = target == null ? "" : " to " + RedactedUrl.of(target);
     return new ConnectionException(ErrorInfo.of("CONNECTION_ERROR",
-        "connection failed (" + c.getClass().getSimpleName() + (c.getMessage() != null ? ": " + c.getMessage() : "")
+        "connection" + where + " failed: " + ConnectionReason.of(c, target) + " (" + c.getClass().getSimpleName()
             + "); check baseUrl and that the gateway is reachable").ids(requestId, traceId).cause(c));
   }
 

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 
 /**
  * Checks of the caller's input, made before anything is sent: model names (the contract's pattern),
- * data convertible to JSON, the input size limit.
+ * feedback convertible to JSON, the input size limit (prediction data: {@link DataTree}).
  *
  * <pre>{@code Inputs.model("fraud-score"); JsonNode tree = Inputs.tree(data); }</pre>
  */
@@ -40,7 +40,7 @@ public final class Inputs {
   }
 
   /**
-   * The caller's data as a JSON tree (maps, lists, POJOs, JsonNode).
+   * A feedback body as a JSON tree (maps, the generated FeedbackRequest, JsonNode).
    *
    * <pre>{@code Inputs.tree(Map.of("amount", 1)) }</pre>
    *
@@ -79,7 +79,7 @@ public final class Inputs {
   }
 
   /**
-   * Rejects input above {@code maxInputBytes} (0: no limit) with PayloadTooLargeException.
+   * Rejects input above {@code maxInputBytes} with PayloadTooLargeException.
    *
    * <pre>{@code Inputs.checkSize(tree, 1 << 20, call) }</pre>
    *
@@ -88,7 +88,6 @@ public final class Inputs {
    * @param call the call (for its ids)
    */
   public static void checkSize(JsonNode tree, long maxInputBytes, Call call) {
-    if (maxInputBytes <= 0) return;
     int size;
     try {
       size = Json.MAPPER.writeValueAsBytes(tree).length;

@@ -53,7 +53,9 @@ public final class Results {
    */
   public Prediction prediction(Answer a) {
     JsonNode env = a.envelope();
-    JsonNode result = env.path("result");
+    // the caller's own copy: the envelope is shared with the cache and with coalesced callers
+    // (docs/semantics.md, "Results are read-only"); JsonNode has no read-only view
+    JsonNode result = env.path("result").deepCopy();
     Double confidence = result.path("confidence").isNumber() ? result.path("confidence").doubleValue() : null;
     Double uncertainty = result.path("uncertainty_score").isNumber() ? result.path("uncertainty_score").doubleValue() : null;
     JsonNode served = env.path("model");

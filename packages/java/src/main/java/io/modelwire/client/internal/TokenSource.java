@@ -211,13 +211,14 @@ public abstract class TokenSource {
           Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
           if (cause instanceof ResponseTooLargeException) throw tooLarge();
           throw new ConnectionException(ErrorInfo.of("CONNECTION_ERROR",
-              "OIDC token request to " + cfg.tokenUrl() + " failed: " + cause.getClass().getSimpleName()
-                  + (exchange.isCancelled() ? " (no answer within " + FETCH_TIMEOUT_MS + " ms)" : "")
+              "OIDC token request to " + RedactedUrl.of(req.uri()) + " failed: "
+                  + (exchange.isCancelled() ? "no answer within " + FETCH_TIMEOUT_MS + " ms"
+                      : ConnectionReason.of(cause, req.uri()) + " (" + cause.getClass().getSimpleName() + ")")
                   + "; check tokenUrl").cause(cause));
         }
         if (res.status() < 200 || res.status() >= 300) {
           throw new AuthException(ErrorInfo.of("UNAUTHENTICATED",
-              "OIDC token request to " + cfg.tokenUrl() + " was refused with HTTP " + res.status()
+              "OIDC token request to " + RedactedUrl.of(req.uri()) + " was refused with HTTP " + res.status()
                   + "; check clientId, clientSecret and scope").status(res.status()));
         }
         // a custom Transport may read more than asked: the limit holds whatever reads the body
@@ -226,7 +227,7 @@ public abstract class TokenSource {
         String token = body == null ? null : body.path("access_token").textValue();
         if (token == null || token.isEmpty()) {
           throw new AuthException(ErrorInfo.of("UNAUTHENTICATED",
-              "OIDC token endpoint " + cfg.tokenUrl() + " answered without a usable access_token"));
+              "OIDC token endpoint " + RedactedUrl.of(URI.create(cfg.tokenUrl())) + " answered without a usable access_token"));
         }
         return new Cached(token, refreshAt(now, body.path("expires_in").asDouble(DEFAULT_TTL_S)));
       });
@@ -242,7 +243,7 @@ public abstract class TokenSource {
     }
 
     private AuthException tooLarge() {
-      return new AuthException(ErrorInfo.of("UNAUTHENTICATED", "OIDC token endpoint " + cfg.tokenUrl()
+      return new AuthException(ErrorInfo.of("UNAUTHENTICATED", "OIDC token endpoint " + RedactedUrl.of(URI.create(cfg.tokenUrl()))
           + " answered with a body above " + MAX_TOKEN_RESPONSE_BYTES + " bytes; check tokenUrl"));
     }
 

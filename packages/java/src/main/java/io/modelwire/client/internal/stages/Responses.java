@@ -10,7 +10,7 @@ import io.modelwire.client.internal.ResponseLimits;
 
 /**
  * Classifies an HTTP answer (status + headers + body bytes): a 2xx that is the contract's envelope
- * (a JSON object with {@code result}, for every operation) is an {@link Answer}; anything else is
+ * ({@code status} "success" and an object {@code result}, for every operation) is an {@link Answer}; anything else is
  * the typed error it stands for (docs/semantics.md, "Failure table", "Response limits"). The send
  * stage and the failure-table vectors both use this one function.
  *
@@ -40,12 +40,34 @@ public final class Responses {
           ids.traceId(), nowMs);
     }
     JsonNode env = limits.parse(res.body());
-    // Every result in the contract is an object; an array, string or null is not the envelope.
-    if (env == null || !env.isObject() || !env.path("result").isObject()) {
+    String wrong = envelopeProblem(env);
+    if (wrong != null) {
       return new MalformedResponseException(ErrorInfo.of("MALFORMED_RESPONSE",
-          "HTTP " + s + " body is not the contract's JSON envelope; check that baseUrl points at a modelwire gateway")
+          "HTTP " + s + " answer is not the contract's envelope (" + wrong
+              + "); check that baseUrl points at a modelwire gateway")
           .status(s).ids(ids.requestId(), ids.traceId()));
     }
     return new Answer(env, res.header("X-Model-Version"), model, ids, false, false, null, 0);
+  }
+
+  /**
+   * What keeps a parsed 2xx body from being a success envelope, or null when it is one (tolerant
+   * reader, docs/semantics.md "Answers the SDKs refuse"): {@code status} exactly {@code "success"}
+   * and {@code result} an object; {@code code} and unknown fields are not checked. The text names
+   * the problem only — never the body's content.
+   *
+   * <pre>{@code Responses.envelopeProblem(Json.MAPPER.readTree("{\"status\":\"error\",\"result\":{}}")) }</pre>
+   *
+   * @param env the parsed body (null when it was empty)
+   * @return the problem, or null
+   */
+  static String envelopeProblem(JsonNode env) {
+    if (env == null || !env.isObject()) return "the body is not a JSON object";
+    JsonNode status = env.path("status");
+    // "error", 1, "SUCCESS" or none: a 2xx that does not say success is not one
+    if (!status.isTextual() || !status.textValue().equals("success")) return "its status is not \"success\"";
+    // every result in the contract is an object; an array, string or null is not the envelope
+    if (!env.path("result").isObject()) return "the answer's result is not an object";
+    return null;
   }
 }

@@ -74,7 +74,7 @@ public final class SendStage implements Stage.Chain {
       }
       return CompletableFuture.completedFuture(outcome);
     })).thenCompose(outcome -> outcome instanceof Answer a ? CompletableFuture.completedFuture(a)
-        : CompletableFuture.failedFuture((ModelwireException) outcome));
+        : CompletableFuture.failedFuture(BaseUrlHint.apply(baseUrl, (ModelwireException) outcome)));
   }
 
   private CompletableFuture<String> token(Call call, String prefetched) {
@@ -111,7 +111,7 @@ public final class SendStage implements Stage.Chain {
       try {
         outcome = settle(call, n, path, res, err, latencyMs);
       } catch (RuntimeException | StackOverflowError e) {
-        outcome = unexpected(call, res, e);
+        outcome = unexpected(call, path, res, e);
       }
       out.complete(outcome);
     });
@@ -139,7 +139,7 @@ public final class SendStage implements Stage.Chain {
   private Object settle(Call call, int n, String path, TransportResponse res, Throwable err, double latencyMs) {
     if (err != null) {
       ModelwireException e = call.signal().isAborted() ? Aborts.of(call)
-          : ErrorMapper.fromTransport(err, call.requestId(), call.traceId(), call.attemptTimeoutMs());
+          : ErrorMapper.fromTransport(err, target(path), call.requestId(), call.traceId(), call.attemptTimeoutMs());
       // A refused body (too large) still had a status: that is an answer (semantics.md, Events).
       if ("RESPONSE_TOO_LARGE".equals(e.code()) && e.httpStatus() != null) {
         events.response(call, n, path, e.httpStatus(), latencyMs);
@@ -157,8 +157,10 @@ public final class SendStage implements Stage.Chain {
    * The one boundary for the unexpected (docs/semantics.md, "Attempt boundaries"): reading or
    * parsing a 2xx is MalformedResponse, a 4xx/5xx keeps its status's kind, no answer is Connection.
    */
-  private static ModelwireException unexpected(Call call, TransportResponse res, Throwable e) {
-    if (res == null) return ErrorMapper.fromTransport(e, call.requestId(), call.traceId(), call.attemptTimeoutMs());
+  private ModelwireException unexpected(Call call, String path, TransportResponse res, Throwable e) {
+    if (res == null) {
+      return ErrorMapper.fromTransport(e, target(path), call.requestId(), call.traceId(), call.attemptTimeoutMs());
+    }
     int s = res.status();
     if (s >= 200 && s < 300) {
       return new MalformedResponseException(ErrorInfo.of("MALFORMED_RESPONSE", "HTTP " + s
@@ -166,6 +168,10 @@ public final class SendStage implements Stage.Chain {
           .ids(call.requestId(), call.traceId()).cause(e));
     }
     return ErrorMapper.fromStatus(s, null, null, call.requestId(), call.traceId(), 0);
+  }
+
+  private URI target(String path) {
+    return URI.create(baseUrl + path);
   }
 
   private TransportRequest request(Call call, String token, String path) {
@@ -189,7 +195,7 @@ public final class SendStage implements Stage.Chain {
     if (call.idempotencyKey() != null) h.put("Idempotency-Key", call.idempotencyKey());
     if (call.version() != null) h.put("X-Model-Version", call.version());
     if (token != null) h.put("Authorization", "Bearer " + token);
-    return new TransportRequest(call.op().method(), URI.create(baseUrl + path), h, body,
+    return new TransportRequest(call.op().method(), target(path), h, body,
         Duration.ofMillis(Math.max(1, call.attemptTimeoutMs())));
   }
 }
