@@ -30,6 +30,12 @@ function modelNamePattern(spec) {
   return pattern;
 }
 
+function requestIdPattern(spec) {
+  const pattern = spec.components?.schemas?.PredictRequest?.properties?.request_id?.pattern;
+  if (typeof pattern !== 'string') throw new Error('openapi: components.schemas.PredictRequest.properties.request_id.pattern is missing');
+  return pattern;
+}
+
 function finalJobStates(spec) {
   const jobState = spec.components?.schemas?.JobState;
   const states = jobState?.['x-final-states'];
@@ -52,6 +58,8 @@ async function render() {
     'export type DefaultPolicy = typeof DEFAULT_POLICY;\n\n' +
     '/** The model-name pattern (`components.parameters.Model`), checked before anything is sent. */\n' +
     `export const MODEL_NAME_PATTERN = ${JSON.stringify(modelNamePattern(spec))};\n\n` +
+    '/** The request-id pattern (`PredictRequest.request_id`; the id also travels in `X-Request-Id`), checked before anything is sent. */\n' +
+    `export const REQUEST_ID_PATTERN = ${JSON.stringify(requestIdPattern(spec))};\n\n` +
     "/** The job states a job never leaves (`JobState`'s `x-final-states`): `waitForJob` stops polling at these. */\n" +
     `export const FINAL_JOB_STATES = ${JSON.stringify(finalJobStates(spec))} as const;\n`;
   return { 'contract.ts': contract, 'policy.ts': policyTs };

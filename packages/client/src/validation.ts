@@ -1,5 +1,5 @@
 import { InvalidInputError, PayloadTooLargeError } from './errors/error-classes.js';
-import { MODEL_NAME_PATTERN } from './generated/policy.js';
+import { MODEL_NAME_PATTERN, REQUEST_ID_PATTERN } from './generated/policy.js';
 import { byteLength } from './internal/byte-length.js';
 import type { FeedbackInput } from './types.js';
 
@@ -8,9 +8,7 @@ import type { FeedbackInput } from './types.js';
 // (`INVALID_OPTIONS` / `INVALID_INPUT`) or PayloadTooLargeError naming what to fix.
 
 const MODEL_NAME = new RegExp(MODEL_NAME_PATTERN);
-// The contract's `X-Request-Id` pattern (openapi/modelwire.yaml, RequestId). Written here because the
-// generator (scripts/generate-ts.mjs) emits only the model-name pattern so far.
-const REQUEST_ID = /^[!-~]{1,128}$/;
+const REQUEST_ID = new RegExp(REQUEST_ID_PATTERN);
 
 /**
  * Throws the error for a bad client or call option.

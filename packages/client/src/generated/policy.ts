@@ -55,5 +55,8 @@ export type DefaultPolicy = typeof DEFAULT_POLICY;
 /** The model-name pattern (`components.parameters.Model`), checked before anything is sent. */
 export const MODEL_NAME_PATTERN = "^[a-z0-9][a-z0-9._-]{0,63}$";
 
+/** The request-id pattern (`PredictRequest.request_id`; the id also travels in `X-Request-Id`), checked before anything is sent. */
+export const REQUEST_ID_PATTERN = "^[!-~]{1,128}$";
+
 /** The job states a job never leaves (`JobState`'s `x-final-states`): `waitForJob` stops polling at these. */
 export const FINAL_JOB_STATES = ["succeeded","failed","canceled","expired"] as const;
