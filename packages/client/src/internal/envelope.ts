@@ -37,13 +37,11 @@ export async function prepareInput(
   checkModelInput(data, deps.maxJsonDepth);
   const dataJson = canonicalJson(data);
   checkInputSize(dataJson, deps.maxInputBytes);
-  const token = await withinDeadline(
-    deps.tokens.token(false, options.signal),
-    deadlineAt,
-    deps.clock,
-    'while fetching a token',
-    options.requestId,
-  );
+  const pending = deps.tokens.token(false, options.signal);
+  // No auth or a static token answers at once: only a source that fetches tokens needs a deadline timer.
+  const token = deps.tokens.refreshable
+    ? await withinDeadline(pending, deadlineAt, deps.clock, 'while fetching a token', options.requestId)
+    : await pending;
   const scope = deps.cacheScope ?? deps.tokens.scope(token);
   return { dataJson, token, scope, key: cacheKeyOfCanonicalData(model, options.version, scope, dataJson) };
 }
