@@ -2,8 +2,8 @@
  * Shared setup for the QA tests: one msw server with the @modelwire/msw handlers, a request log, and a
  * client factory wired the way msw needs it.
  */
-import { type ClientOptions, createClient, ManualClock } from '@modelwire/client';
-import { createMockState, createModelwireHandlers } from '@modelwire/msw';
+import { type ClientOptions, ManualClock } from '@modelwire/client';
+import { createMockState, createModelwireHandlers, createTestClient } from '@modelwire/msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 
@@ -47,20 +47,17 @@ export function useModelwireMock() {
   afterAll(() => server.close());
 
   /**
-   * A client as production configures it (backup model, token), plus the two test-only settings:
-   * - `fetch`: the client's default Node transport is undici's `request()`, which msw does not see.
-   *   Passing a fetch switches it to the fetch transport. The arrow resolves `globalThis.fetch` per call,
-   *   so it reaches msw's patched fetch even when the client was created before `server.listen()`.
+   * A client as production configures it (backup model, token), made by `createTestClient`, which
+   * sends through msw (the default Node transport, undici's `request()`, is not seen by msw), plus:
    * - `clock`: a ManualClock, so backoff and Retry-After waits are recorded instead of slept, and the
    *   breaker's 30 s reset is `clock.advance(30_000)`.
    */
   function makeClient(options: Partial<ClientOptions> = {}) {
     const clock = new ManualClock();
-    const client = createClient({
+    const client = createTestClient({
       baseUrl: API,
       auth: { token: 'qa-token' },
       fallbacks: { 'fraud-score': 'fraud-score-backup' },
-      fetch: (input, init) => globalThis.fetch(input, init),
       clock,
       ...options,
     });

@@ -9,7 +9,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClient, ServerError } from '@modelwire/client';
-import { createModelwireHandlers } from '@modelwire/msw';
+import { createModelwireHandlers, createTestClient } from '@modelwire/msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -25,6 +25,7 @@ const API = `http://127.0.0.1:${(real.address() as AddressInfo).port}/v1`;
 const common = { baseUrl: API, retry: { maxRetries: 0 }, cache: false } as const;
 const lateBound = createClient({ ...common, fetch: (input, init) => globalThis.fetch(input, init) });
 const undiciDefault = createClient(common);
+const oneLiner = createTestClient(common);
 
 const server = setupServer(...createModelwireHandlers({ baseUrl: API }));
 beforeAll(() => server.listen({ onUnhandledFrame: 'bypass', onUnhandledRequest: 'bypass' } as Parameters<typeof server.listen>[0]));
@@ -39,6 +40,13 @@ describe('which client transport msw intercepts', () => {
   it('fetch: (input, init) => globalThis.fetch(input, init) — msw answers, whenever the client was created', async () => {
     const before = realHits;
     const p = await predict(lateBound);
+    expect(p.model.name).toBe('fraud-score');
+    expect(realHits).toBe(before);
+  });
+
+  it('createTestClient(options) — the one line for QA: msw answers', async () => {
+    const before = realHits;
+    const p = await predict(oneLiner);
     expect(p.model.name).toBe('fraud-score');
     expect(realHits).toBe(before);
   });

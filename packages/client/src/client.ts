@@ -1,4 +1,5 @@
-import { type TokenSource, tokenSource } from './auth.js';
+import { FailurePause } from './auth/failure-pause.js';
+import { type TokenSource, tokenSource } from './auth/token-source.js';
 import { AbortedError, DeadlineExceededError } from './errors/error-classes.js';
 import { type BreakerState, emitter, type ModelwireEvent } from './events.js';
 import { DEFAULT_POLICY, FINAL_JOB_STATES } from './generated/policy.js';
@@ -109,7 +110,13 @@ class PipelineClient implements ModelwireClient {
   ) {
     const { clock } = opts;
     this.emit = emitter(opts.onEvent);
-    this.tokens = tokenSource(opts.auth, transport, clock, DEFAULT_POLICY.tokenRefreshSkewMs);
+    const pause = new FailurePause(
+      DEFAULT_POLICY.tokenFailureBackoffInitialMs,
+      DEFAULT_POLICY.tokenFailureBackoffMaxMs,
+      opts.retry.jitter,
+      opts.random,
+    );
+    this.tokens = tokenSource(opts.auth, { transport, clock, skewMs: DEFAULT_POLICY.tokenRefreshSkewMs, timeoutMs: opts.timeoutMs, pause });
     this.inputDeps = {
       tokens: this.tokens,
       cacheScope: opts.cacheScope,

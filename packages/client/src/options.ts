@@ -16,7 +16,34 @@ import { checkMinConfidence, invalidOption, nonNegative, nonNegativeInteger, pos
 export type AuthOptions =
   | { token: string }
   | { getToken: (options: { forceRefresh: boolean }) => string | Promise<string> }
-  | { oidc: { tokenUrl: string; clientId: string; clientSecret: string; scope?: string } };
+  | { oidc: OidcOptions };
+
+/**
+ * OIDC client credentials (docs/semantics.md, Auth). The client authenticates with its secret
+ * (`client_secret_post`, the default, or `client_secret_basic`) or with a key (`private_key_jwt`).
+ *
+ * @example
+ * { tokenUrl, clientId: 'orders', clientSecret, authMethod: 'client_secret_basic' }
+ * { tokenUrl, clientId: 'orders', authMethod: 'private_key_jwt', privateKeyPem: readFileSync('orders.pem', 'utf8'), keyId: 'orders-2026' }
+ */
+export interface OidcOptions {
+  tokenUrl: string;
+  clientId: string;
+  /** `client_secret_post` / `client_secret_basic`: the client's secret. */
+  clientSecret?: string;
+  /** Space-separated scopes to ask for. */
+  scope?: string;
+  /** How the client authenticates at the token endpoint (default `client_secret_post`). */
+  authMethod?: 'client_secret_post' | 'client_secret_basic' | 'private_key_jwt';
+  /** `private_key_jwt`: the private key, PKCS#8 PEM (RSA or EC P-256). */
+  privateKeyPem?: string;
+  /** `private_key_jwt`: the `kid` the identity provider knows the key by. */
+  keyId?: string;
+  /** `private_key_jwt`: `RS256` or `ES256` (default from the key type). */
+  algorithm?: 'RS256' | 'ES256';
+  /** `private_key_jwt`: the assertion's `aud` (default `tokenUrl`; Keycloak also accepts its issuer URL). */
+  audience?: string;
+}
 
 /**
  * Retry policy; every field defaults to the contract's `x-modelwire-policy.retry`.
@@ -199,7 +226,25 @@ function checkAuth(auth: AuthOptions | undefined): AuthOptions | undefined {
     ('getToken' in auth && typeof auth.getToken === 'function') ||
     ('oidc' in auth && typeof auth.oidc?.tokenUrl === 'string' && typeof auth.oidc.clientId === 'string');
   if (!ok) invalidOption('auth must be { token }, { getToken } or { oidc: { tokenUrl, clientId, clientSecret } }');
+  if ('oidc' in auth) checkOidc(auth.oidc);
   return auth;
+}
+
+function checkOidc(oidc: OidcOptions): void {
+  const method = oidc.authMethod ?? 'client_secret_post';
+  if (method !== 'client_secret_post' && method !== 'client_secret_basic' && method !== 'private_key_jwt') {
+    invalidOption(`auth.oidc.authMethod must be 'client_secret_post', 'client_secret_basic' or 'private_key_jwt', got ${shown(method)}`);
+  }
+  if (method === 'private_key_jwt') {
+    if (typeof oidc.privateKeyPem !== 'string' || !oidc.privateKeyPem.includes('-----BEGIN PRIVATE KEY-----')) {
+      invalidOption('auth.oidc.privateKeyPem must be a PKCS#8 PEM private key (-----BEGIN PRIVATE KEY-----) for private_key_jwt');
+    }
+    if (oidc.algorithm !== undefined && oidc.algorithm !== 'RS256' && oidc.algorithm !== 'ES256') {
+      invalidOption(`auth.oidc.algorithm must be 'RS256' or 'ES256', got ${shown(oidc.algorithm)}`);
+    }
+  } else if (typeof oidc.clientSecret !== 'string' || oidc.clientSecret === '') {
+    invalidOption(`auth.oidc.clientSecret is required for ${method}`);
+  }
 }
 
 function resolveFallbacks(fallbacks: ClientOptions['fallbacks']): (model: string) => string | undefined {

@@ -83,13 +83,19 @@ const SCENARIO_SCHEMA = {
           type: 'array',
           items: {
             type: 'object',
-            required: ['client_id', 'client_secret'],
+            required: ['client_id'],
             additionalProperties: false,
             properties: {
               client_id: { type: 'string', minLength: 1 },
               client_secret: { type: 'string' },
               token_ttl_s: { type: 'number', exclusiveMinimum: 0 },
               scopes: { type: 'array', items: { type: 'string' } },
+              auth_method: { enum: ['client_secret_post', 'client_secret_basic', 'private_key_jwt'] },
+              jwks: {
+                type: 'object',
+                required: ['keys'],
+                properties: { keys: { type: 'array', items: { type: 'object', required: ['kty'] } } },
+              },
             },
           },
         },

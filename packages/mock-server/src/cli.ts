@@ -1,40 +1,59 @@
 #!/usr/bin/env node
 /**
- * `modelwire-mock --port <n>`: the mock model gateway over HTTP on 127.0.0.1.
- * Prints `modelwire-mock listening on http://127.0.0.1:<port>` as its first stdout line; exits 0 on SIGTERM/SIGINT.
+ * `modelwire-mock [--port <n>] [--oidc-issuer <url> [--audience <aud>] [--roles <file>]]`: the mock model
+ * gateway over HTTP on 127.0.0.1. Prints `modelwire-mock listening on http://127.0.0.1:<port>` as its
+ * first stdout line; exits 0 on SIGTERM/SIGINT, 2 on a bad command line, 1 when it cannot start.
  *
  * @example
- * // node packages/mock-server/dist/cli.js --port 0
+ * // node packages/mock-server/dist/cli.js --port 0 --oidc-issuer http://127.0.0.1:8080/realms/modelwire --audience modelwire-gateway
  */
+import { readFileSync } from 'node:fs';
+import { type CliArgs, parseCliArgs, USAGE, UsageError } from './cli-args.js';
+import type { IssuerOptions } from './issuer-verifier.js';
+import { parseRolesFile } from './roles-file.js';
 import { startMockServer } from './server.js';
 
-const USAGE = 'usage: modelwire-mock [--port <n>]   (default 4010; 0 picks a free port)';
-
-function parsePort(argv: string[]): number {
-  let value: string | undefined = process.env.MODELWIRE_MOCK_PORT;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (arg === '--help' || arg === '-h') {
+function parseOrExit(argv: string[]): CliArgs {
+  try {
+    const args = parseCliArgs(argv, process.env);
+    if (args.help) {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
-    } else if (arg === '--port' || arg === '-p') value = argv[++i];
-    else if (arg.startsWith('--port=')) value = arg.slice('--port='.length);
-    else {
-      process.stderr.write(`modelwire-mock: unknown argument ${JSON.stringify(arg)}\n${USAGE}\n`);
-      process.exit(2);
     }
-  }
-  const port = Number(value ?? 4010);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    process.stderr.write(`modelwire-mock: --port must be an integer 0..65535, got ${JSON.stringify(value)}\n${USAGE}\n`);
+    return args;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`modelwire-mock: ${error.message}\n${USAGE}\n`);
     process.exit(2);
   }
-  return port;
+}
+
+function issuerOptions(spec: NonNullable<CliArgs['issuer']>): IssuerOptions {
+  const options: IssuerOptions = { issuer: spec.issuer };
+  if (spec.audience !== undefined) options.audience = spec.audience;
+  if (spec.rolesFile !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(spec.rolesFile, 'utf8');
+    } catch (error) {
+      throw new Error(`modelwire-mock: cannot read --roles ${spec.rolesFile}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    }
+    options.roles = parseRolesFile(text, spec.rolesFile);
+  }
+  return options;
 }
 
 async function main(): Promise<void> {
-  const server = await startMockServer({ port: parsePort(process.argv.slice(2)) });
+  const args = parseOrExit(process.argv.slice(2));
+  const issuer = args.issuer ? issuerOptions(args.issuer) : undefined;
+  const server = await startMockServer({ port: args.port, issuer });
   process.stdout.write(`modelwire-mock listening on ${server.url}\n`);
+  if (issuer) {
+    const roles = issuer.roles ? `, roles for ${Object.keys(issuer.roles).join(', ') || 'no model'}` : '';
+    process.stderr.write(
+      `modelwire-mock: bearer tokens checked against ${issuer.issuer}${issuer.audience ? ` (aud ${issuer.audience})` : ''}${roles}\n`,
+    );
+  }
   let closing = false;
   const stop = () => {
     if (closing) return;

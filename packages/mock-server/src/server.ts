@@ -5,6 +5,8 @@ import { getResponse, type RequestHandler } from 'msw';
 import { handleAdmin } from './admin.js';
 import { isShaped, writeShaped } from './body-shaping.js';
 import { readIncoming, toFetchRequest, writeFetchResponse } from './bridge.js';
+import { createIssuerVerifier, type IssuerOptions } from './issuer-verifier.js';
+import { discoverJwksUri } from './oidc-discovery.js';
 import { writeRawResponse } from './raw-response.js';
 import { RequestLog } from './request-log.js';
 import { ScriptBook, type ScriptedResponse } from './script.js';
@@ -36,6 +38,11 @@ export interface MockServerOptions {
   handlers?: RequestHandler[] | ((context: { baseUrl: string; state: MockState }) => RequestHandler[]);
   /** The state behind the default handlers and the admin API (default: a fresh one). */
   state?: MockState;
+  /**
+   * Check bearer tokens against a real OIDC issuer instead of the admin API's tokens (the CLI's
+   * `--oidc-issuer`, `--audience`, `--roles`). Its discovery document is read before listening.
+   */
+  issuer?: IssuerOptions;
 }
 
 /**
@@ -69,6 +76,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const state = options.state ?? createMockState();
+  if (options.issuer) {
+    const jwksUri = await discoverJwksUri(options.issuer.issuer);
+    state.auth.useVerifier(createIssuerVerifier(options.issuer, jwksUri, state.now));
+  }
   const scripts = new ScriptBook();
   const log = new RequestLog();
   let origin = '';

@@ -8,8 +8,9 @@
  * const server = setupServer(...createModelwireHandlers());
  * server.listen();
  * server.use(unavailable(2)); // two 503s, then the real model answers
+ * const client = createTestClient(); // a @modelwire/client msw sees, on DEFAULT_BASE_URL
  */
-export type { AuthCheck, AuthConfig, OidcClient, StaticToken, TokenAnswer } from './auth.js';
+export type { AuthCheck, AuthConfig, AuthNeed, BearerVerifier, OidcClient, StaticToken, TokenAnswer } from './auth.js';
 export { AuthRegistry } from './auth.js';
 export { type ReadBody, readBody } from './body.js';
 export type {
@@ -59,5 +60,6 @@ export {
 export { type JobLifecycleOptions, jobLifecycle } from './scenarios/job-lifecycle.js';
 export { OPERATIONS, type OperationId, type ScenarioTarget, scenarioHandler } from './scenarios/target.js';
 export { createMockState, type FeedbackRecord, type MockState, type MockStateOptions } from './state.js';
+export { createTestClient, mswFetch } from './test-client.js';
 export { toFieldError, validateWithSchema } from './validate.js';
 export { DEFAULT_WEBHOOK_SECRET, SIGNATURE_HEADER } from './webhook.js';

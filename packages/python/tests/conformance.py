@@ -114,10 +114,7 @@ def client_options(raw: dict[str, Any], tokens: list[TokenState]) -> dict[str, A
             tokens.append(state)
             options["auth"] = TokenProvider(state)
         else:
-            o = auth["oidc"]
-            options["auth"] = OIDCClientCredentials(
-                o["token_url"], o["client_id"], o["client_secret"], o.get("scope")
-            )
+            options["auth"] = oidc_credentials(auth["oidc"])
     if "fallbacks" in raw:
         options["fallbacks"] = dict(raw["fallbacks"])
     if "retry" in raw:
@@ -148,6 +145,35 @@ def client_options(raw: dict[str, Any], tokens: list[TokenState]) -> dict[str, A
     return options
 
 
+def oidc_credentials(o: dict[str, Any]) -> OIDCClientCredentials:
+    """A scenario's ``auth.oidc`` as ``OIDCClientCredentials`` (same snake_case names)."""
+    known = {
+        "token_url",
+        "client_id",
+        "client_secret",
+        "scope",
+        "auth_method",
+        "private_key_pem",
+        "key_id",
+        "algorithm",
+        "audience",
+    }
+    unknown = set(o) - known
+    if unknown:
+        raise KeyError(f"auth.oidc options the runner does not map: {sorted(unknown)}")
+    return OIDCClientCredentials(
+        o["token_url"],
+        o["client_id"],
+        o.get("client_secret"),
+        o.get("scope"),
+        auth_method=o.get("auth_method", "client_secret_post"),
+        private_key_pem=o.get("private_key_pem"),
+        key_id=o.get("key_id"),
+        algorithm=o.get("algorithm"),
+        audience=o.get("audience"),
+    )
+
+
 # ---------------------------------------------------------------------------------- the calls
 def _call_kwargs(step: dict[str, Any]) -> dict[str, Any]:
     options = dict(step.get("options") or {})
@@ -160,6 +186,14 @@ def _call_kwargs(step: dict[str, Any]) -> dict[str, Any]:
         timer.start()
         options["signal"] = signal
     return options
+
+
+def _feedback_fields(fb: dict[str, Any]) -> dict[str, Any]:
+    """A scenario's feedback object, checked to hold only what the typed API takes."""
+    unknown = set(fb) - {"request_id", "label", "outcome", "score", "comment"}
+    if unknown:
+        raise KeyError(f"feedback fields the typed API does not have: {sorted(unknown)}")
+    return fb
 
 
 def invoke_sync(client: Client, step: dict[str, Any]) -> Any:
@@ -175,12 +209,21 @@ def invoke_sync(client: Client, step: dict[str, Any]) -> Any:
     if call == "wait_for_job":
         return client.wait_for_job(model, step["job_id"], **opts)
     if call == "feedback":
-        fb = dict(step["feedback"])
-        return client.feedback(model, fb.pop("request_id"), **fb)
+        fb = _feedback_fields(step["feedback"])
+        return client.feedback(
+            model,
+            fb["request_id"],
+            label=fb.get("label"),
+            outcome=fb.get("outcome"),
+            score=fb.get("score"),
+            comment=fb.get("comment"),
+        )
     if call == "model_info":
         return client.model_info(model)
     if call == "list_models":
         return client.list_models()
+    if call == "model_health":
+        return client.model_health(model)
     return client.health()
 
 
@@ -197,12 +240,21 @@ async def invoke_async(client: AsyncClient, step: dict[str, Any]) -> Any:
     if call == "wait_for_job":
         return await client.wait_for_job(model, step["job_id"], **opts)
     if call == "feedback":
-        fb = dict(step["feedback"])
-        return await client.feedback(model, fb.pop("request_id"), **fb)
+        fb = _feedback_fields(step["feedback"])
+        return await client.feedback(
+            model,
+            fb["request_id"],
+            label=fb.get("label"),
+            outcome=fb.get("outcome"),
+            score=fb.get("score"),
+            comment=fb.get("comment"),
+        )
     if call == "model_info":
         return await client.model_info(model)
     if call == "list_models":
         return await client.list_models()
+    if call == "model_health":
+        return await client.model_health(model)
     return await client.health()
 
 

@@ -10,7 +10,7 @@ from modelwire import Event, ModelwireError, plain_copy
 
 
 def _job(job: Any) -> dict[str, Any]:
-    result = job.result.model_dump(mode="json", exclude_none=True) if job.result else None
+    result = plain_copy(job.result) if job.result is not None else None
     return {
         "outcome": "ok",
         "job_id": job.job_id,
@@ -44,6 +44,9 @@ def ok_outcome(call: str, value: Any) -> dict[str, Any]:
         return {"outcome": "ok", "accepted": value.accepted, "feedback_id": value.feedback_id}
     if call in ("submit_job", "get_job", "cancel_job", "wait_for_job"):
         return _job(value)
+    if call in ("model_info", "health", "model_health"):
+        # These answers are the contract's objects, as plain JSON in its (snake_case) names.
+        return {"outcome": "ok", "result": value.model_dump(mode="json")}
     return {"outcome": "ok"}
 
 
@@ -59,6 +62,9 @@ def error_outcome(err: BaseException) -> dict[str, Any]:
         "retry_after_ms": err.retry_after_ms,
         "attempts": err.attempts,
         "field_errors": [{"field": e.field, "message": e.message} for e in err.errors],
+        # Token failures (AuthError): the identity provider's status and OAuth error.
+        "idp_status": getattr(err, "idp_status", None),
+        "oauth_error": getattr(err, "oauth_error", None),
         "message": str(err),
     }
 
@@ -82,6 +88,8 @@ _SCALARS = (
     "error_kind",
     "error_code",
     "http_status",
+    "idp_status",
+    "oauth_error",
     "retry_after_ms",
     "attempts",
     "cached",
@@ -92,6 +100,7 @@ _SCALARS = (
     "request_id",
     "job_state",
     "accepted",
+    "feedback_id",
 )
 
 

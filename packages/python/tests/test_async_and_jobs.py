@@ -85,7 +85,7 @@ async def test_async_jobs_lifecycle() -> None:
         job = await client.submit_job("fraud-score", {"a": 1}, callback_url="https://hooks.test/x")
         done = await client.wait_for_job("fraud-score", job.job_id)
     assert done.state == "succeeded"
-    assert done.result is not None and done.result.label == "legit"
+    assert done.result is not None and done.result["label"] == "legit"
     assert clock.sleeps == [0.25]  # poll_initial_ms from the contract
     body = script.bodies("/models/fraud-score/jobs")[0]
     assert body["callback_url"] == "https://hooks.test/x"

@@ -1,8 +1,9 @@
 """The call's deadline bounds the wait for its bearer token (docs/semantics.md, Attempt boundaries
 and Auth; scenario ``deadline-bounds-token-fetch``): a token request cut by the deadline ends the
 call with ``DeadlineExceededError`` and no attempt, while the client's ``timeout_ms`` still ends a
-slow token request with ``TimeoutError``. Async callers share one token request and each stops
-waiting at its own deadline without cancelling it for the others.
+slow token request with a token failure (``AuthError`` / ``TOKEN_UNAVAILABLE``). Async callers
+share one token request and each stops waiting at its own deadline without cancelling it for the
+others.
 
 No network and no sleeps: scripted transports, a fake clock, and token endpoints that answer when
 the test lets them (the async deadlines below are a few real milliseconds)."""
@@ -66,9 +67,16 @@ def test_sync_token_request_still_ends_by_the_timeout_when_it_comes_first() -> N
     endpoint = StalledTokenEndpoint()
     script = Script().on("/oauth/token", endpoint).on(PREDICT, reply(200))
     with make_client(script, auth=OIDC, timeout_ms=300, deadline_ms=5_000) as client:
-        with pytest.raises(modelwire.TimeoutError) as info:
+        with pytest.raises(modelwire.AuthError) as info:
             client.predict("fraud-score", {"a": 1})
-    assert info.value.code == "TIMEOUT"
+    err = info.value
+    assert (err.code, err.http_status, err.idp_status, err.attempts) == (
+        "TOKEN_UNAVAILABLE",
+        None,
+        None,
+        0,
+    )
+    assert str(err) == f"the token endpoint {TOKEN_URL} did not answer within 300 ms"
     [bound] = endpoint.bounds
     assert bound is not None and 0.2 < bound <= 0.3
 
@@ -210,9 +218,10 @@ async def test_async_callers_share_one_token_request_and_leaving_does_not_cancel
 async def test_async_token_request_still_ends_by_the_timeout_when_it_comes_first() -> None:
     endpoint = GatedTokenEndpoint()
     async with gated_client(endpoint, timeout_ms=5, deadline_ms=60_000) as client:
-        with pytest.raises(modelwire.TimeoutError) as info:
+        with pytest.raises(modelwire.AuthError) as info:
             await client.predict("fraud-score", {"a": 1})
-    assert info.value.code == "TIMEOUT"
+    assert (info.value.code, info.value.http_status) == ("TOKEN_UNAVAILABLE", None)
+    assert str(info.value) == f"the token endpoint {TOKEN_URL} did not answer within 5 ms"
 
 
 async def test_async_shared_token_error_reaches_each_caller_as_its_own() -> None:

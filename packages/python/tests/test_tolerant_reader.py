@@ -43,7 +43,7 @@ def test_a_job_in_a_state_this_sdk_does_not_know_passes_through() -> None:
     del body["model"]
     script = Script().on("/models/fraud-score/jobs/job-1", reply(200, body))
     with make_client(script) as client:
-        state: str = client.get_job("fraud-score", "job-1").state  # typed as the known states
+        state: str = client.get_job("fraud-score", "job-1").state
     assert state == "paused"
 
 

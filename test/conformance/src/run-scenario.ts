@@ -16,6 +16,7 @@ export interface ClientUnderTest {
   modelInfo(model: string): Promise<unknown>;
   listModels(): Promise<unknown>;
   health(): Promise<unknown>;
+  modelHealth(model: string): Promise<unknown>;
   breakerState(model: string, version?: string): string;
   close?: () => unknown;
 }
@@ -73,7 +74,10 @@ function errorOutcome(e: unknown): Outcome {
     outcome: 'error',
     error_kind: kind,
     error_code: err?.code,
-    http_status: err?.httpStatus,
+    // Absent fields are null, as the scenarios write "no such status".
+    http_status: err?.httpStatus ?? null,
+    idp_status: err?.idpStatus ?? null,
+    oauth_error: err?.oauthError ?? null,
     retry_after_ms: err?.retryAfterMs,
     attempts: err?.attempts,
     field_errors: err?.errors,
@@ -102,6 +106,9 @@ function okOutcome(call: CallStep['call'], r: Record<string, unknown> | undefine
     Object.assign(out, { accepted: r.accepted, feedback_id: r.feedbackId });
   } else if (call === 'submit_job' || call === 'get_job' || call === 'cancel_job' || call === 'wait_for_job') {
     Object.assign(out, { job_id: r.jobId, job_state: r.state, request_id: r.requestId, result: r.result });
+  } else if (call === 'model_info' || call === 'health' || call === 'model_health') {
+    // These answers are the contract's objects, in its own field names.
+    out.result = r;
   }
   return out;
 }
@@ -129,6 +136,8 @@ function checkExpect(label: string, e: Expect, got: Outcome, elapsedMs: number):
     'error_kind',
     'error_code',
     'http_status',
+    'idp_status',
+    'oauth_error',
     'retry_after_ms',
     'attempts',
     'cached',
@@ -139,6 +148,7 @@ function checkExpect(label: string, e: Expect, got: Outcome, elapsedMs: number):
     'request_id',
     'job_state',
     'accepted',
+    'feedback_id',
   ] as const;
   for (const key of scalar) {
     if (e[key] !== undefined && got[key] !== e[key]) p.push(`${where}: ${key} expected ${show(e[key])}, got ${show(got[key])}`);
@@ -203,6 +213,8 @@ async function invoke(client: ClientUnderTest, s: CallStep): Promise<Record<stri
       return (await client.listModels()) as Record<string, unknown>;
     case 'health':
       return (await client.health()) as Record<string, unknown>;
+    case 'model_health':
+      return (await client.modelHealth(model)) as Record<string, unknown>;
   }
 }
 

@@ -10,7 +10,9 @@ export interface Expect {
   outcome: 'ok' | 'error';
   error_kind?: string;
   error_code?: string;
-  http_status?: number;
+  http_status?: number | null;
+  idp_status?: number | null;
+  oauth_error?: string | null;
   retry_after_ms?: number;
   field_errors?: { field: string; message?: string }[];
   attempts?: number;
@@ -26,6 +28,8 @@ export interface Expect {
   job_state?: string;
   job_state_in?: string[];
   accepted?: boolean;
+  /** The feedback receipt's id. */
+  feedback_id?: string;
   elapsed_ms_min?: number;
   elapsed_ms_max?: number;
   /** A substring the error's message must contain (case-insensitive). */
@@ -41,7 +45,17 @@ export type ExpectedEvent = { type: string } & Record<string, unknown>;
 
 /** A call step. */
 export interface CallStep {
-  call: 'predict' | 'submit_job' | 'get_job' | 'cancel_job' | 'wait_for_job' | 'feedback' | 'model_info' | 'list_models' | 'health';
+  call:
+    | 'predict'
+    | 'submit_job'
+    | 'get_job'
+    | 'cancel_job'
+    | 'wait_for_job'
+    | 'feedback'
+    | 'model_info'
+    | 'list_models'
+    | 'health'
+    | 'model_health';
   model?: string;
   data?: unknown;
   job_id?: string;

@@ -10,9 +10,20 @@ export class BadRequestError extends ModelwireError {
     super('BadRequest', message, d);
   }
 }
-/** HTTP 401/403: missing, expired or under-scoped token. @example if (e instanceof AuthError) relogin(); */
+/**
+ * HTTP 401/403 from the gateway (missing, expired or under-scoped token), or no token could be had
+ * (`code: 'TOKEN_UNAVAILABLE'`, with the identity provider's `idpStatus` and OAuth error when it answered).
+ *
+ * @example if (e instanceof AuthError && e.oauthError === 'invalid_client') rotateSecret();
+ */
 export class AuthError extends ModelwireError {
   override name = 'AuthError';
+  /** A token failure: the identity provider's HTTP status (undefined when it did not answer). */
+  idpStatus: number | undefined;
+  /** A token failure: the OAuth `error` the identity provider answered, e.g. `invalid_client`. */
+  oauthError: string | undefined;
+  /** A token failure: its `error_description`, one line of at most 200 characters. */
+  oauthErrorDescription: string | undefined;
   constructor(message: string, d: ModelwireErrorDetails) {
     super('Auth', message, d);
   }

@@ -47,7 +47,9 @@ export const DEFAULT_POLICY = {
   "webhook": {
     "toleranceSeconds": 300
   },
-  "tokenRefreshSkewMs": 30000
+  "tokenRefreshSkewMs": 30000,
+  "tokenFailureBackoffInitialMs": 1000,
+  "tokenFailureBackoffMaxMs": 30000
 } as const;
 
 export type DefaultPolicy = typeof DEFAULT_POLICY;

@@ -1,14 +1,12 @@
-import type { TokenSource } from '../auth.js';
+import type { TokenSource } from '../auth/token-source.js';
 import { cacheKeyOfCanonicalData } from '../cache-key.js';
 import { canonicalJson } from '../canonical-json.js';
 import type { Clock } from '../clock.js';
 import { checkCallOptions, checkInputSize, checkModel } from '../validation.js';
 import type { CallContext } from './call-context.js';
+import { CLIENT_ID } from './client-id.js';
 import { checkModelInput } from './model-input.js';
 import { withinDeadline } from './within-deadline.js';
-
-/** Sent as `meta.client` so the gateway can tell SDKs and versions apart. */
-const CLIENT_ID = 'modelwire-ts/0.1.0';
 
 /** A model input validated and canonicalised once: its JSON, the token, the cache scope and key. */
 export interface PreparedInput {

@@ -1,4 +1,4 @@
-import type { TokenSource } from '../auth.js';
+import type { TokenSource } from '../auth/token-source.js';
 import type { Clock } from '../clock.js';
 import { AbortedError, ConnectionError, MalformedResponseError, NotFoundError } from '../errors/error-classes.js';
 import { errorFromResponse } from '../errors/from-response.js';
@@ -11,6 +11,7 @@ import { BodyNotUtf8, type HttpRequest, type HttpResponse, ResponseTooLarge, typ
 import { baseUrlHint } from './base-url-hint.js';
 import { byteLength } from './byte-length.js';
 import { type Answer, type CallContext, callFields } from './call-context.js';
+import { userAgent } from './client-id.js';
 import { type ParseContext, parseResponse, undecodableAnswer } from './parse-response.js';
 import { urlForMessage } from './url-for-message.js';
 
@@ -96,8 +97,12 @@ export function sendStage(deps: SendDeps): (ctx: CallContext) => Promise<Answer>
   return (ctx) => attempt(ctx, false);
 }
 
+/** Computed once per process; spread first so a caller's own `headers` option can replace it. */
+const USER_AGENT: Record<string, string> = userAgent() === undefined ? {} : { 'user-agent': userAgent() as string };
+
 function buildRequest(ctx: CallContext, path: string, token: string | undefined, deps: SendDeps): HttpRequest {
   const headers: Record<string, string> = {
+    ...USER_AGENT,
     ...deps.headers,
     accept: 'application/json',
     // No compression: the response limit then counts what was sent, and no decompression bomb can be.

@@ -1,5 +1,6 @@
 import { Agent, buildConnector, type Dispatcher, request as undiciRequest } from 'undici';
 import { decodeUtf8Body } from './decode-utf8-body.js';
+import { withLoopbackRefusedHint } from './loopback-refused-hint.js';
 import { skipInterimAnswers } from './skip-interim-answers.js';
 import { type HttpResponse, ResponseTooLarge, type Transport } from './transport.js';
 
@@ -21,6 +22,8 @@ export function undiciTransport(options: { connections?: number } = {}): Transpo
       body: request.body,
       signal: request.signal,
       dispatcher,
+    }).catch((error: unknown) => {
+      throw withLoopbackRefusedHint(error, request.url);
     });
     const headers: HttpResponse['headers'] = {};
     for (const [name, value] of Object.entries(response.headers)) {

@@ -21,17 +21,24 @@ export function refuseIdempotencyKey(request: Request, ids: RequestIds): Respons
 }
 
 /**
- * Checks the bearer token for an operation that needs `scope`; returns the 401/403 response or `null`.
+ * Checks the bearer token for an operation that needs `scope` (and, for a `{model}` route, that
+ * model's role when the state's verifier maps roles); returns the 401/403 response or `null`.
  *
  * @example
- * const denied = authorize(ctx, request, ids, 'models:read'); if (denied) return denied;
+ * const denied = await authorize(ctx, request, ids, 'models:read', params.model); if (denied) return denied;
  */
-export function authorize(ctx: HandlerContext, request: Request, ids: RequestIds, scope: string): Response | null {
-  const check = ctx.state.auth.check(request.headers.get('authorization'), scope);
+export async function authorize(
+  ctx: HandlerContext,
+  request: Request,
+  ids: RequestIds,
+  scope: string,
+  model?: unknown,
+): Promise<Response | null> {
+  const need = { scope, model: typeof model === 'string' ? model : undefined };
+  const check = await ctx.state.auth.authorize(request.headers.get('authorization'), need);
   if (check.ok) return null;
-  return errorResponse(check.status, ids, check.message, {
-    headers: check.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {},
-  });
+  const challenge = check.challenge ?? (check.status === 401 ? 'Bearer' : undefined);
+  return errorResponse(check.status, ids, check.message, { headers: challenge ? { 'WWW-Authenticate': challenge } : {} });
 }
 
 /**
@@ -76,7 +83,7 @@ export async function acceptInference(
   if (Buffer.byteLength(read.raw, 'utf8') > MAX_INPUT_BYTES) {
     return errorResponse(413, ids, `input exceeds ${MAX_INPUT_BYTES} bytes`);
   }
-  const denied = authorize(ctx, request, ids, scope);
+  const denied = await authorize(ctx, request, ids, scope, modelName);
   if (denied) return denied;
   const badKey = refuseIdempotencyKey(request, ids);
   if (badKey) return badKey;
@@ -103,13 +110,19 @@ export async function acceptInference(
 }
 
 /**
- * Reads the ids of a request without a meaningful body (GET/DELETE), checking auth.
+ * Reads the ids of a request without a meaningful body (GET/DELETE), checking auth (`model`: the
+ * `{model}` path parameter, for per-model roles).
  *
  * @example
- * const ids = await simpleRequest(ctx, request, 'jobs:read'); if (ids instanceof Response) return ids;
+ * const ids = await simpleRequest(ctx, request, 'jobs:read', params.model); if (ids instanceof Response) return ids;
  */
-export async function simpleRequest(ctx: HandlerContext, request: Request, scope: string | null): Promise<RequestIds | Response> {
+export async function simpleRequest(
+  ctx: HandlerContext,
+  request: Request,
+  scope: string | null,
+  model?: unknown,
+): Promise<RequestIds | Response> {
   const ids = requestIds(request.headers);
   if (scope === null) return ids;
-  return authorize(ctx, request, ids, scope) ?? ids;
+  return (await authorize(ctx, request, ids, scope, model)) ?? ids;
 }

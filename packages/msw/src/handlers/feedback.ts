@@ -20,7 +20,7 @@ export function feedbackHandler(options: HandlerOptions = {}) {
   return http.post(`${ctx.baseUrl}/models/:model/feedback`, async ({ request, params }) => {
     const read = await readBody(request);
     const ids = requestIds(request.headers, read.kind === 'json' ? read.value : undefined);
-    const denied = authorize(ctx, request, ids, 'feedback:write');
+    const denied = await authorize(ctx, request, ids, 'feedback:write', params.model);
     if (denied) return denied;
     const badKey = refuseIdempotencyKey(request, ids);
     if (badKey) return badKey;

@@ -53,7 +53,7 @@ export function submitJobHandler(options: JobHandlerOptions = {}) {
 }
 
 async function jobRoute(ctx: HandlerContext, request: Request, model: unknown, scope: string) {
-  const ids = await simpleRequest(ctx, request, scope);
+  const ids = await simpleRequest(ctx, request, scope, model);
   if (ids instanceof Response) return ids;
   const found = findModel(ctx, model, ids);
   return found instanceof Response ? found : { ids, model: found };

@@ -14,7 +14,7 @@ import { type HandlerOptions, resolveContext } from './context.js';
 export function modelInfoHandler(options: HandlerOptions = {}) {
   const ctx = resolveContext(options);
   return http.get(`${ctx.baseUrl}/models/:model/info`, async ({ request, params }) => {
-    const ids = await simpleRequest(ctx, request, 'models:read');
+    const ids = await simpleRequest(ctx, request, 'models:read', params.model);
     if (ids instanceof Response) return ids;
     const model = findModel(ctx, params.model, ids);
     if (model instanceof Response) return model;

@@ -12,7 +12,7 @@ export function oauthTokenHandler(options: HandlerOptions = {}) {
   const ctx = resolveContext(options);
   return http.post(`${ctx.origin}/oauth/token`, async ({ request }) => {
     const form = new URLSearchParams(await request.text());
-    const answer = ctx.state.auth.issue(form, request.headers.get('authorization'));
+    const answer = ctx.state.auth.issue(form, request.headers.get('authorization'), request.url);
     return HttpResponse.json(answer.body, { status: answer.status, headers: { 'Cache-Control': 'no-store' } });
   });
 }

@@ -38,8 +38,10 @@ from .errors import (
     ValidationError,
 )
 from .events import Event, EventType
+from .feedback import FeedbackReceipt
 from .frozen import plain_copy
 from .generated.policy import DEFAULT_POLICY
+from .job import Job, JobError
 from .options import BreakerOptions, BudgetOptions, CacheOptions, RetryOptions
 from .pipeline import PIPELINE
 from .result import Fallback, ModelRef, Prediction
@@ -65,8 +67,11 @@ __all__ = [
     "Event",
     "EventType",
     "Fallback",
+    "FeedbackReceipt",
     "FieldError",
     "InvalidInputError",
+    "Job",
+    "JobError",
     "MalformedResponseError",
     "ModelRef",
     "ModelwireError",

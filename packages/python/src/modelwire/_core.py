@@ -24,8 +24,11 @@ from .cache_key import token_scope
 from .call import CallContext, CallOutcome, Operation, Target
 from .canonical import canonical_json
 from .effects import Effect, GetToken, Sleep
-from .errors import DeadlineExceededError
-from .generated.models import Health, Job, ModelHealth, ModelInfo, ModelSummary
+from .envelopes import TolerantHealth, TolerantModelHealth, TolerantModelInfo
+from .errors import AuthError, DeadlineExceededError
+from .feedback import FeedbackReceipt
+from .generated.models import ModelSummary
+from .job import Job
 from .options import ClientOptions
 from .pipeline import STEPS
 from .result import Prediction
@@ -117,10 +120,11 @@ class ClientCore:
 
     def token(self, start: CallStart) -> Call[str | None]:
         """The call's bearer token (``GetToken``), waited for until the call's deadline at most:
-        a wait the deadline cut ends the call with ``DeadlineExceededError`` (no attempt made)."""
+        a wait the deadline cut ends the call with ``DeadlineExceededError``, no token with
+        ``AuthError`` / ``TOKEN_UNAVAILABLE`` (no attempt made either way)."""
         try:
             token: str | None = yield GetToken(start.deadline - self.runtime.clock.monotonic())
-        except DeadlineExceededError as err:
+        except (DeadlineExceededError, AuthError) as err:
             err.request_id, err.trace_id, err.attempts = start.request_id, start.trace_id, 0
             raise
         return token
@@ -254,20 +258,24 @@ class ClientCore:
                 return job
             yield Sleep(poll.next_delay())
 
-    def feedback(self, model: str, request_id: str, fields: Mapping[str, Any]) -> Call[Any]:
+    def feedback(
+        self, model: str, request_id: str, fields: Mapping[str, Any]
+    ) -> Call[FeedbackReceipt]:
         """Ground truth for a past prediction."""
         return self.call(operations.feedback_op(operations.check_model(model), request_id, fields))
 
-    def model_info(self, model: str) -> Call[ModelInfo]:
+    def model_info(self, model: str) -> Call[TolerantModelInfo]:
         """A model's info (remembers its ``min_confidence`` threshold)."""
         op = operations.model_info_op(operations.check_model(model), self.runtime.thresholds)
         return self.call(op)
 
-    def health(self, model: str | None) -> Call[Health | ModelHealth]:
-        """Gateway readiness (no model) or a model's readiness."""
-        if model is None:
-            return (yield from self.call(operations.gateway_health_op("ready")))
-        return (yield from self.call(operations.model_health_op(operations.check_model(model))))
+    def gateway_health(self) -> Call[TolerantHealth]:
+        """The gateway's readiness."""
+        return self.call(operations.gateway_health_op("ready"))
+
+    def model_health(self, model: str) -> Call[TolerantModelHealth]:
+        """A model's readiness."""
+        return self.call(operations.model_health_op(operations.check_model(model)))
 
     def list_models(self) -> Call[list[ModelSummary]]:
         """The models visible to the caller."""

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from .clock import Clock
 from .errors import DeadlineExceededError
-from .generated.models import Job
 from .generated.policy import DEFAULT_POLICY, FINAL_JOB_STATES
+from .job import Job
 
 
 class JobPoll:

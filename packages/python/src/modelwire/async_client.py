@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import warnings
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, TypeVar, overload
@@ -38,8 +39,11 @@ from .auth import AsyncTokenSource
 from .body import ACCEPT_IDENTITY
 from .coalesce import AsyncCoalescer
 from .effects import Drive, Effect, HttpAnswer, RefreshToken, Send, Share, Sleep
+from .envelopes import TolerantHealth, TolerantModelHealth, TolerantModelInfo
 from .errors import ModelwireError
-from .generated.models import Health, Job, ModelHealth, ModelInfo, ModelSummary
+from .feedback import FeedbackReceipt
+from .generated.models import ModelSummary
+from .job import Job
 from .result import Prediction
 
 T = TypeVar("T")
@@ -92,6 +96,7 @@ class AsyncClient(BaseClient[httpx.AsyncBaseTransport]):
             options.clock,
             timeout_s=options.timeout_s,
             max_json_depth=options.max_json_depth,
+            jitter=options.retry.jitter,
         )
         self._coalescer = AsyncCoalescer()
 
@@ -258,7 +263,7 @@ class AsyncClient(BaseClient[httpx.AsyncBaseTransport]):
         outcome: str | None = None,
         score: float | None = None,
         comment: str | None = None,
-    ) -> Any:
+    ) -> FeedbackReceipt:
         """Send ground truth for a past prediction (its ``request_id``); returns the receipt.
 
         Example: ``(await client.feedback("fraud-score", p.request_id, label="fraud")).accepted``
@@ -266,7 +271,7 @@ class AsyncClient(BaseClient[httpx.AsyncBaseTransport]):
         fields = {"label": label, "outcome": outcome, "score": score, "comment": comment}
         return await self._run(self._core.feedback(model, request_id, fields))
 
-    async def model_info(self, model: str) -> ModelInfo:
+    async def model_info(self, model: str) -> TolerantModelInfo:
         """Versions, traffic split, schemas and thresholds of a model (remembers the threshold).
 
         Example: ``(await client.model_info("fraud-score")).thresholds.min_confidence``
@@ -280,13 +285,29 @@ class AsyncClient(BaseClient[httpx.AsyncBaseTransport]):
         """
         return await self._run(self._core.list_models())
 
+    async def model_health(self, model: str) -> TolerantModelHealth:
+        """A model's readiness: its ``state`` and its versions' (strings; a state this SDK does
+        not know yet passes through).
+
+        Example: ``(await client.model_health("fraud-score")).state  # "ready", "draining", ...``
+        """
+        return await self._run(self._core.model_health(model))
+
     @overload
-    async def health(self, model: None = None) -> Health: ...
+    async def health(self, model: None = None) -> TolerantHealth: ...
     @overload
-    async def health(self, model: str) -> ModelHealth: ...
-    async def health(self, model: str | None = None) -> Health | ModelHealth:
-        """Gateway readiness (no model) or a model's readiness.
+    async def health(self, model: str) -> TolerantModelHealth: ...
+    async def health(self, model: str | None = None) -> TolerantHealth | TolerantModelHealth:
+        """The gateway's readiness. ``health(model)`` is a deprecated alias of ``model_health``
+        (it emits ``DeprecationWarning``).
 
         Example: ``(await client.health()).state == "ok"``
         """
-        return await self._run(self._core.health(model))
+        if model is not None:
+            warnings.warn(
+                "health(model) is deprecated; call model_health(model)",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            return await self.model_health(model)
+        return await self._run(self._core.gateway_health())

@@ -1,6 +1,11 @@
-"""Credentials: a static token, a token provider, or OIDC client credentials (e.g. Keycloak).
+"""Credentials: a static token, a token provider, or OIDC client credentials (e.g. Keycloak),
+and the two token sources (``Client``'s blocking one, ``AsyncClient``'s) that hand calls their
+bearer token (docs/semantics.md, Auth). Every OIDC decision lives once in ``oidc_tokens.py``;
+the twins only wait and perform the token request.
 
-Tokens and secrets never appear in ``repr``, logs, events, errors or cache keys.
+Tokens, secrets and private keys never appear in ``repr``, logs, events, errors or cache keys.
+Every failure to get a token is ``AuthError`` with code ``TOKEN_UNAVAILABLE``
+(``token_failure.py``).
 
 Example::
 
@@ -9,6 +14,9 @@ Example::
     Client(base_url, auth=OIDCClientCredentials(
         token_url="https://kc/realms/ml/protocol/openid-connect/token",
         client_id="orders", client_secret=os.environ["OIDC_SECRET"], scope="models:predict"))
+    Client(base_url, auth=OIDCClientCredentials(
+        "https://kc/realms/ml/protocol/openid-connect/token", "orders",
+        auth_method="private_key_jwt", private_key_pem=pem, key_id="orders-2026"))
 """
 
 from __future__ import annotations
@@ -16,28 +24,44 @@ from __future__ import annotations
 import asyncio
 import copy
 import inspect
+import random
 import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar, Union
+from typing import Any, Generic, Literal, TypeVar, Union
 
 import httpx
 
 from ._http import araw_chunks, raw_chunks, within
 from .attempt_deadline import attempt_deadline
 from .cache_key import ANONYMOUS_SCOPE, oidc_scope, token_scope
+from .client_authentication import ClientAuthentication
 from .clock import Clock
 from .errors import (
+    AuthError,
     ConnectionError,
     DeadlineExceededError,
     InvalidInputError,
+    MalformedResponseError,
     ModelwireError,
-    TimeoutError,
 )
+from .failure_pause import FailurePause
 from .generated.policy import DEFAULT_POLICY
+from .oidc_tokens import OidcTokens, Refresh
 from .redact import redact_secret
-from .token_answer import feed, finish, parse_token_answer, token_reader
+from .token_answer import token_reader, why_unreadable
+from .token_failure import (
+    CODE,
+    provider_failed,
+    provider_gave_no_token,
+    timed_out,
+    unreachable,
+    unreadable_answer,
+)
+
+#: How the client authenticates at the token endpoint (``client_authentication.py``).
+AuthMethod = Literal["client_secret_post", "client_secret_basic", "private_key_jwt"]
 
 
 @dataclass(frozen=True)
@@ -57,7 +81,9 @@ class StaticToken:
 class TokenProvider:
     """A function returning the current bearer token (sync, or async for ``AsyncClient``).
 
-    Called once per logical call, and again once after a 401.
+    Called once per logical call, and again once after a 401. A provider that raises, or
+    returns anything but a non-empty string, fails the call with ``AuthError`` /
+    ``TOKEN_UNAVAILABLE`` (its error as ``__cause__``); nothing is sent.
 
     Example: ``TokenProvider(lambda: vault.read("modelwire-token"))``
     """
@@ -67,20 +93,36 @@ class TokenProvider:
 
 @dataclass(frozen=True)
 class OIDCClientCredentials:
-    """OAuth2 client-credentials grant; the token is cached until shortly before it expires.
+    """OAuth2 client-credentials grant; the token is used until it is due (``min(30 s,
+    lifetime / 2)`` before it expires), then refreshed once for every caller.
+
+    ``auth_method``: ``"client_secret_post"`` (default; id and secret in the form),
+    ``"client_secret_basic"`` (HTTP Basic) or ``"private_key_jwt"`` (a signed RFC 7523 assertion:
+    ``private_key_pem`` is a PKCS#8 PEM key, ``key_id`` its ``kid``, ``algorithm`` ``"RS256"`` or
+    ``"ES256"`` (default from the key), ``audience`` the ``aud`` (default ``token_url``); needs
+    ``pip install "modelwire[jwt]"``). ``client_secret`` is required for the secret methods.
+    Checked when the client is built (``INVALID_OPTIONS``).
 
     Example: ``OIDCClientCredentials("https://kc/token", "svc", "s3cret", scope="models:predict")``
     """
 
     token_url: str
     client_id: str
-    client_secret: str = field(repr=False)
+    client_secret: str | None = field(default=None, repr=False)
     scope: str | None = None
+    auth_method: AuthMethod = field(default="client_secret_post", kw_only=True)
+    private_key_pem: str | None = field(default=None, repr=False, kw_only=True)
+    key_id: str | None = field(default=None, kw_only=True)
+    algorithm: Literal["RS256", "ES256"] | None = field(default=None, kw_only=True)
+    audience: str | None = field(default=None, kw_only=True)
 
     def __repr__(self) -> str:
+        key = None if self.private_key_pem is None else redact_secret(self.private_key_pem)
         return (
             f"OIDCClientCredentials(token_url={self.token_url!r}, client_id={self.client_id!r}, "
-            f"client_secret={redact_secret(self.client_secret)}, scope={self.scope!r})"
+            f"client_secret={redact_secret(self.client_secret)}, scope={self.scope!r}, "
+            f"auth_method={self.auth_method!r}, private_key_pem={key}, "
+            f"key_id={self.key_id!r}, algorithm={self.algorithm!r}, audience={self.audience!r})"
         )
 
 
@@ -94,7 +136,10 @@ def normalize_auth(auth: Auth) -> StaticToken | TokenProvider | OIDCClientCreden
     """
     if isinstance(auth, str):
         return StaticToken(auth)
-    if auth is None or isinstance(auth, (StaticToken, TokenProvider, OIDCClientCredentials)):
+    if isinstance(auth, OIDCClientCredentials):
+        ClientAuthentication.of(auth)  # its method and what it needs (INVALID_OPTIONS)
+        return auth
+    if auth is None or isinstance(auth, (StaticToken, TokenProvider)):
         return auth
     raise InvalidInputError(
         "auth must be a str, StaticToken, TokenProvider or OIDCClientCredentials",
@@ -116,30 +161,6 @@ def fixed_scope(auth: StaticToken | TokenProvider | OIDCClientCredentials | None
     return None
 
 
-@dataclass(slots=True)
-class _CachedToken:
-    token: str
-    refresh_at: float  # monotonic seconds
-
-
-def _oidc_form(auth: OIDCClientCredentials) -> dict[str, str]:
-    form = {
-        "grant_type": "client_credentials",
-        "client_id": auth.client_id,
-        "client_secret": auth.client_secret,
-    }
-    if auth.scope:
-        form["scope"] = auth.scope
-    return form
-
-
-def _transport_error(err: httpx.HTTPError | None) -> ModelwireError:
-    """A token request that got no whole answer (None: its time ran out)."""
-    if err is None or isinstance(err, httpx.TimeoutException):
-        return TimeoutError("the OIDC token endpoint did not answer in time")
-    return ConnectionError(f"cannot reach the OIDC token endpoint: {type(err).__name__}")
-
-
 def token_deadline_error() -> DeadlineExceededError:
     """The error of a call whose deadline ran out while it waited for its bearer token (no
     attempt was made for it; the call fills in its ids).
@@ -152,12 +173,25 @@ def token_deadline_error() -> DeadlineExceededError:
     )
 
 
+def provided_token(value: object) -> str:
+    """A token provider's answer, when it is a non-empty string (else ``TOKEN_UNAVAILABLE``).
+
+    Example: ``provided_token("t-1") == "t-1"``
+    """
+    if not isinstance(value, str) or not value:
+        raise provider_gave_no_token(value)
+    return value
+
+
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
 T = TypeVar("T")
 
+_TOKEN_REQUEST_HEADERS = {"Accept": "application/json"}
+
 
 class _TokenSource(Generic[HttpT]):
-    """What both token sources share: their state, and every decision that needs no I/O."""
+    """What both token sources share: the credentials, the OIDC state (``OidcTokens``: every
+    decision that needs no I/O) and the bounds of a token request."""
 
     def __init__(
         self,
@@ -168,48 +202,35 @@ class _TokenSource(Generic[HttpT]):
         *,
         timeout_s: float = DEFAULT_POLICY.timeout_ms / 1000,
         max_json_depth: int = DEFAULT_POLICY.max_json_depth,
+        jitter: str = DEFAULT_POLICY.retry.jitter,
+        rng: Callable[[], float] = random.random,
     ) -> None:
         self.auth = auth
         self._http: HttpT = http
         self._clock = clock
-        self._skew_s = skew_s
         # One token request is bounded as a whole (headers and body) by the client's timeout.
         self._timeout_s = timeout_s
-        self._max_depth = max_json_depth
-        self._cached: _CachedToken | None = None
+        self._oidc: OidcTokens | None = None
+        if isinstance(auth, OIDCClientCredentials):
+            pause = FailurePause(
+                DEFAULT_POLICY.token_failure_backoff_initial_ms,
+                DEFAULT_POLICY.token_failure_backoff_max_ms,
+                jitter,
+                rng,
+            )
+            self._oidc = OidcTokens(
+                auth, clock, skew_s=skew_s, pause=pause, max_json_depth=max_json_depth
+            )
 
-    def _known(self, force: bool) -> str | OIDCClientCredentials | None:
-        """The token when no request is needed (None: anonymous), else the OIDC credentials to
-        fetch one with. Not for a ``TokenProvider`` (the twins call it their own way)."""
-        auth = self.auth
-        if auth is None or isinstance(auth, StaticToken):
-            return auth.token if auth is not None else None
-        assert isinstance(auth, OIDCClientCredentials)
-        reused = self._reusable(force=force, locked=False)
-        return reused if reused is not None else auth
-
-    def _reusable(self, *, force: bool, stale: str | None = None, locked: bool) -> str | None:
-        """The cached OIDC token if it may be sent, else None (a request is needed).
-
-        Before the refresh lock a forced refresh never reuses; under the lock it reuses a token
-        that another caller fetched meanwhile (it differs from the ``stale`` one)."""
-        cached = self._cached
-        if cached is None or self._clock.monotonic() >= cached.refresh_at:
-            return None
-        if force and (not locked or cached.token == stale):
-            return None
-        return cached.token
-
-    def _keep(self, status: int, body: bytes) -> str:
-        """Parse and cache the token endpoint's answer; return the new token."""
-        token, expires_in = parse_token_answer(status, body, self._max_depth)
-        refresh_at = self._clock.monotonic() + max(0.0, expires_in - self._skew_s)
-        self._cached = _CachedToken(token, refresh_at)
-        return token
+    def _unreachable(self, oidc: OidcTokens, err: httpx.HTTPError) -> AuthError:
+        if isinstance(err, httpx.TimeoutException):
+            return timed_out(oidc.token_url, self._timeout_s)
+        return unreachable(oidc.token_url, err, oidc.secrets())
 
 
 class SyncTokenSource(_TokenSource[httpx.Client]):
-    """Gives ``Client`` its bearer token; one OIDC refresh at a time across threads.
+    """Gives ``Client`` its bearer token; one OIDC refresh at a time across threads (a caller
+    that needs a token while another thread refreshes waits for that refresh).
 
     Example: ``SyncTokenSource(auth, http, clock, skew_s=30).token()``
     """
@@ -220,35 +241,31 @@ class SyncTokenSource(_TokenSource[httpx.Client]):
         http: httpx.Client,
         clock: Clock,
         skew_s: float = DEFAULT_POLICY.token_refresh_skew_ms / 1000,
-        *,
-        timeout_s: float = DEFAULT_POLICY.timeout_ms / 1000,
-        max_json_depth: int = DEFAULT_POLICY.max_json_depth,
+        **bounds: Any,
     ) -> None:
-        super().__init__(
-            auth, http, clock, skew_s, timeout_s=timeout_s, max_json_depth=max_json_depth
-        )
+        super().__init__(auth, http, clock, skew_s, **bounds)
         self._refresh_lock = threading.Lock()
+        # Whether a thread holds the lock for a token request (callers then wait for it, even
+        # while token requests are paused).
+        self._refreshing = False
 
     def token(
         self, *, force: bool = False, stale: str | None = None, wait_s: float | None = None
     ) -> str | None:
-        """The token to send; ``force`` fetches a fresh one unless ``stale`` was replaced.
+        """The token to send; ``force`` (after a 401) drops ``stale`` and fetches a fresh one.
 
         ``wait_s`` (what is left of the call's deadline; None: no deadline) bounds the wait for
         the refresh lock and the token request (with the client's timeout): past it,
         ``DeadlineExceededError``. A provider's function is called as is (it cannot be cut)."""
         auth = self.auth
         if isinstance(auth, TokenProvider):
-            value = auth.get_token()
-            if inspect.isawaitable(value):
-                raise InvalidInputError(
-                    "TokenProvider returned an awaitable; use AsyncClient for async providers",
-                    code="INVALID_OPTIONS",
-                )
-            return value
-        known = self._known(force)
-        if not isinstance(known, OIDCClientCredentials):
-            return known
+            return _provider_token_now(auth)
+        oidc = self._oidc
+        if oidc is None:
+            return auth.token if isinstance(auth, StaticToken) else None
+        plan = oidc.plan(force=force, stale=stale, refreshing=self._refreshing)
+        if isinstance(plan, str):
+            return plan
         # The call's deadline on this thread's clock (the wait and the request are real time).
         ends = None if wait_s is None else time.monotonic() + wait_s
         # One refresh at a time: this lock is held across the token request on purpose; a caller
@@ -256,14 +273,35 @@ class SyncTokenSource(_TokenSource[httpx.Client]):
         if not self._refresh_lock.acquire(timeout=-1 if wait_s is None else max(0.0, wait_s)):
             raise token_deadline_error()
         try:
-            reused = self._reusable(force=force, stale=stale, locked=True)
-            if reused is not None:
-                return reused
-            return self._keep(*self._post(known, ends))
+            # A refresh may have ended while this caller waited: its token, or its pause.
+            plan = oidc.plan(force=force, stale=stale, refreshing=False)
+            if isinstance(plan, str):
+                return plan
+            self._refreshing = True
+            return self._refresh(oidc, plan, ends)
         finally:
+            self._refreshing = False
             self._refresh_lock.release()
 
-    def _post(self, auth: OIDCClientCredentials, deadline: float | None) -> tuple[int, bytes]:
+    def _refresh(self, oidc: OidcTokens, plan: Refresh, ends: float | None) -> str:
+        """One token request, recorded; a token failure falls back on the still-valid token."""
+        started = self._clock.monotonic()
+        try:
+            form, headers = oidc.request()
+            return oidc.answered(started, *self._post(oidc, form, headers, ends))
+        except AuthError as err:
+            oidc.failed(err)
+            if err.code == CODE and plan.still_valid is not None:
+                return plan.still_valid
+            raise
+
+    def _post(
+        self,
+        oidc: OidcTokens,
+        form: dict[str, str],
+        headers: dict[str, str],
+        deadline: float | None,
+    ) -> tuple[int, bytes]:
         """The token endpoint's status and (bounded) body, within ``min(timeout, what is left
         of the call's deadline)``: every socket operation ends by then (``attempt_deadline``),
         and a transport without sockets is checked after each chunk."""
@@ -271,25 +309,36 @@ class SyncTokenSource(_TokenSource[httpx.Client]):
         limit = now + self._timeout_s
         ends = limit if deadline is None else min(limit, deadline)
         by_deadline = ends < limit
+        status: int | None = None
         try:
             if ends <= now:
                 raise httpx.TimeoutException("no time left for the token request")
             with (
                 attempt_deadline(ends),
-                self._http.stream("POST", auth.token_url, data=_oidc_form(auth)) as response,
+                self._http.stream(
+                    "POST",
+                    oidc.token_url,
+                    data=form,
+                    headers={**_TOKEN_REQUEST_HEADERS, **headers},
+                ) as response,
             ):
+                status = response.status_code
                 reader = token_reader(response)
                 for chunk in raw_chunks(response):
                     if time.monotonic() > ends:
                         raise httpx.TimeoutException("the token answer took too long")
-                    feed(reader, chunk)
+                    reader.feed(chunk)
                 if time.monotonic() > ends:
                     raise httpx.TimeoutException("the token answer took too long")
-                return response.status_code, finish(reader)
-        except httpx.TimeoutException:
-            raise (token_deadline_error() if by_deadline else _transport_error(None)) from None
+                return status, reader.finish()
+        except httpx.TimeoutException as err:
+            if by_deadline:
+                raise token_deadline_error() from None
+            raise self._unreachable(oidc, err) from None
         except httpx.HTTPError as err:
-            raise _transport_error(err) from None
+            raise self._unreachable(oidc, err) from err
+        except MalformedResponseError as err:
+            raise unreadable_answer(oidc.token_url, status or 0, why_unreadable(err)) from None
 
 
 class AsyncTokenSource(_TokenSource[httpx.AsyncClient]):
@@ -306,32 +355,38 @@ class AsyncTokenSource(_TokenSource[httpx.AsyncClient]):
     async def token(
         self, *, force: bool = False, stale: str | None = None, wait_s: float | None = None
     ) -> str | None:
-        """The token to send; ``force`` fetches a fresh one unless ``stale`` was replaced.
+        """The token to send; ``force`` (after a 401) drops ``stale`` and fetches a fresh one.
 
         ``wait_s`` (what is left of the call's deadline; None: no deadline) bounds this
         caller's wait, for the shared token request or an async provider: past it,
         ``DeadlineExceededError``. The token request itself ends by the client's timeout."""
         auth = self.auth
         if isinstance(auth, TokenProvider):
-            value = auth.get_token()
+            value = _call_provider(auth)
             if inspect.isawaitable(value):
                 # This caller's own awaitable: cancelled when its deadline cuts the wait.
-                return await _wait_for(asyncio.ensure_future(value), wait_s, own=True)
-            return value
-        known = self._known(force)
-        if not isinstance(known, OIDCClientCredentials):
-            return known
+                return await _wait_for(asyncio.ensure_future(_awaited(value)), wait_s, own=True)
+            return provided_token(value)
+        oidc = self._oidc
+        if oidc is None:
+            return auth.token if isinstance(auth, StaticToken) else None
         # No await from here to the shared request's start: one refresh at a time.
-        reused = self._reusable(force=force, stale=stale, locked=True)
-        if reused is not None:
-            return reused
+        plan = oidc.plan(force=force, stale=stale, refreshing=self._fetch is not None)
+        if isinstance(plan, str):
+            return plan
         if wait_s is not None and wait_s <= 0:
             raise token_deadline_error()
         fetch = self._fetch
         if fetch is None:
-            fetch = self._fetch = asyncio.ensure_future(self._refresh(known))
+            fetch = self._fetch = asyncio.ensure_future(self._refresh(oidc))
             fetch.add_done_callback(self._fetched)
-        return await _wait_for(fetch, wait_s, own=False)
+        try:
+            return await _wait_for(fetch, wait_s, own=False)
+        except AuthError as err:
+            # The refresh failed: a due token that is still valid goes on being used.
+            if err.code == CODE and plan.still_valid is not None:
+                return plan.still_valid
+            raise
 
     def close(self) -> None:
         """Stop the token request in flight (the client is closing)."""
@@ -345,23 +400,68 @@ class AsyncTokenSource(_TokenSource[httpx.AsyncClient]):
         if not fetch.cancelled():
             fetch.exception()  # retrieved: every waiter may have left already
 
-    async def _refresh(self, auth: OIDCClientCredentials) -> str:
-        """Fetch and cache a token, within the client's timeout."""
+    async def _refresh(self, oidc: OidcTokens) -> str:
+        """Fetch and keep a token within the client's timeout; its outcome is recorded for
+        every caller (the pause), whoever started it."""
+        started = self._clock.monotonic()
         try:
-            answer = await within(self._timeout_s, self._post(auth))
-        except asyncio.TimeoutError:
-            raise _transport_error(None) from None
-        except httpx.HTTPError as err:
-            raise _transport_error(err) from None
-        return self._keep(*answer)
+            form, headers = oidc.request()
+            try:
+                answer = await within(self._timeout_s, self._post(oidc, form, headers))
+            except asyncio.TimeoutError:
+                raise timed_out(oidc.token_url, self._timeout_s) from None
+            except httpx.HTTPError as err:
+                raise self._unreachable(oidc, err) from err
+            return oidc.answered(started, *answer)
+        except AuthError as err:
+            oidc.failed(err)
+            raise
 
-    async def _post(self, auth: OIDCClientCredentials) -> tuple[int, bytes]:
+    async def _post(
+        self, oidc: OidcTokens, form: dict[str, str], headers: dict[str, str]
+    ) -> tuple[int, bytes]:
         """The token endpoint's status and (bounded) body."""
-        async with self._http.stream("POST", auth.token_url, data=_oidc_form(auth)) as response:
-            reader = token_reader(response)
-            async for chunk in araw_chunks(response):
-                feed(reader, chunk)
-            return response.status_code, finish(reader)
+        async with self._http.stream(
+            "POST", oidc.token_url, data=form, headers={**_TOKEN_REQUEST_HEADERS, **headers}
+        ) as response:
+            try:
+                reader = token_reader(response)
+                async for chunk in araw_chunks(response):
+                    reader.feed(chunk)
+                return response.status_code, reader.finish()
+            except MalformedResponseError as err:
+                why = why_unreadable(err)
+                raise unreadable_answer(oidc.token_url, response.status_code, why) from None
+
+
+def _call_provider(auth: TokenProvider) -> object:
+    """The provider's answer (a value or an awaitable); its failure is ``TOKEN_UNAVAILABLE``."""
+    try:
+        return auth.get_token()
+    except Exception as err:  # whatever the provider raised is its failure
+        raise provider_failed() from err
+
+
+def _provider_token_now(auth: TokenProvider) -> str:
+    """The blocking client's provider token (an async provider is a wrong option)."""
+    value = _call_provider(auth)
+    if inspect.isawaitable(value):
+        if inspect.iscoroutine(value):
+            value.close()  # never awaited: no "coroutine was never awaited" warning
+        raise InvalidInputError(
+            "TokenProvider returned an awaitable; use AsyncClient for async providers",
+            code="INVALID_OPTIONS",
+        )
+    return provided_token(value)
+
+
+async def _awaited(value: Awaitable[object]) -> str:
+    """An async provider's token; its failure is ``TOKEN_UNAVAILABLE``."""
+    try:
+        got = await value
+    except Exception as err:  # whatever the provider raised is its failure
+        raise provider_failed() from err
+    return provided_token(got)
 
 
 async def _wait_for(task: asyncio.Future[T], wait_s: float | None, *, own: bool) -> T:
@@ -386,5 +486,5 @@ async def _wait_for(task: asyncio.Future[T], wait_s: float | None, *, own: bool)
         raise ConnectionError("the client was closed while the token was being fetched")
     err = task.exception()
     if isinstance(err, ModelwireError):
-        raise copy.copy(err) from None
+        raise copy.copy(err) from err.__cause__
     return task.result()

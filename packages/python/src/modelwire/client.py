@@ -17,6 +17,7 @@ Example::
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, TypeVar, overload
@@ -41,8 +42,11 @@ from .body import ACCEPT_IDENTITY
 from .clock import SYSTEM_CLOCK
 from .coalesce import SyncCoalescer, at_io
 from .effects import Drive, Effect, HttpAnswer, RefreshToken, Send, Share, Sleep
+from .envelopes import TolerantHealth, TolerantModelHealth, TolerantModelInfo
 from .errors import ModelwireError
-from .generated.models import Health, Job, ModelHealth, ModelInfo, ModelSummary
+from .feedback import FeedbackReceipt
+from .generated.models import ModelSummary
+from .job import Job
 from .result import Prediction
 
 __all__ = ["Client", "transport_error"]
@@ -106,6 +110,7 @@ class Client(BaseClient[httpx.BaseTransport]):
             options.clock,
             timeout_s=options.timeout_s,
             max_json_depth=options.max_json_depth,
+            jitter=options.retry.jitter,
         )
         self._coalescer = SyncCoalescer()
         self._abortable = AbortableRunner()
@@ -281,7 +286,7 @@ class Client(BaseClient[httpx.BaseTransport]):
         outcome: str | None = None,
         score: float | None = None,
         comment: str | None = None,
-    ) -> Any:
+    ) -> FeedbackReceipt:
         """Send ground truth for a past prediction (its ``request_id``); returns the receipt.
 
         Example: ``client.feedback("fraud-score", p.request_id, label="fraud").accepted``
@@ -289,7 +294,7 @@ class Client(BaseClient[httpx.BaseTransport]):
         fields = {"label": label, "outcome": outcome, "score": score, "comment": comment}
         return self._run(self._core.feedback(model, request_id, fields))
 
-    def model_info(self, model: str) -> ModelInfo:
+    def model_info(self, model: str) -> TolerantModelInfo:
         """Versions, traffic split, schemas and thresholds of a model (remembers the threshold).
 
         Example: ``client.model_info("fraud-score").thresholds.min_confidence``
@@ -303,13 +308,29 @@ class Client(BaseClient[httpx.BaseTransport]):
         """
         return self._run(self._core.list_models())
 
-    @overload
-    def health(self, model: None = None) -> Health: ...
-    @overload
-    def health(self, model: str) -> ModelHealth: ...
-    def health(self, model: str | None = None) -> Health | ModelHealth:
-        """Gateway readiness (no model) or a model's readiness.
+    def model_health(self, model: str) -> TolerantModelHealth:
+        """A model's readiness: its ``state`` and its versions' (strings; a state this SDK does
+        not know yet passes through).
 
-        Example: ``client.health().state == "ok"``; ``client.health("fraud-score").state``
+        Example: ``client.model_health("fraud-score").state  # "ready", "draining", ...``
         """
-        return self._run(self._core.health(model))
+        return self._run(self._core.model_health(model))
+
+    @overload
+    def health(self, model: None = None) -> TolerantHealth: ...
+    @overload
+    def health(self, model: str) -> TolerantModelHealth: ...
+    def health(self, model: str | None = None) -> TolerantHealth | TolerantModelHealth:
+        """The gateway's readiness. ``health(model)`` is a deprecated alias of ``model_health``
+        (it emits ``DeprecationWarning``).
+
+        Example: ``client.health().state == "ok"``
+        """
+        if model is not None:
+            warnings.warn(
+                "health(model) is deprecated; call model_health(model)",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            return self.model_health(model)
+        return self._run(self._core.gateway_health())

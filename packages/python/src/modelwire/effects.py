@@ -55,8 +55,10 @@ class Sleep:
 @dataclass(slots=True)
 class GetToken:
     """The bearer token for a new call (None: no auth). ``wait_s`` is what is left of the call's
-    deadline: the driver stops waiting for the token then and throws ``DeadlineExceededError``
-    (a token request still ends by the client's ``timeout_ms`` with ``TimeoutError``)."""
+    deadline: the driver stops waiting for the token then and throws ``DeadlineExceededError``;
+    no token (the identity provider refused, failed, did not answer within ``timeout_ms``, or
+    the token requests are paused; a provider failed) throws ``AuthError`` /
+    ``TOKEN_UNAVAILABLE``."""
 
     wait_s: float
 

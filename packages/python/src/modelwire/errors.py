@@ -92,9 +92,37 @@ class BadRequestError(ModelwireError):
 
 
 class AuthError(ModelwireError):
-    """401/403: the credential is missing, expired, or lacks the scope for this model."""
+    """401/403 from the gateway (the credential is missing, expired, or lacks the scope), or
+    ``TOKEN_UNAVAILABLE``: no token could be had from the identity provider or the token
+    provider (docs/semantics.md, Auth).
+
+    A token failure has no ``http_status`` (no gateway answered); the identity provider's status
+    is ``idp_status`` (None when it did not answer), its OAuth ``error`` and
+    ``error_description`` (RFC 6749 §5.2) are ``oauth_error`` and ``oauth_error_description``
+    (one line of at most 200 characters).
+
+    Example::
+
+        except AuthError as err:
+            if err.oauth_error == "invalid_client":
+                rotate_client_secret()
+    """
 
     default_code = "UNAUTHENTICATED"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        idp_status: int | None = None,
+        oauth_error: str | None = None,
+        oauth_error_description: str | None = None,
+        **details: Any,
+    ) -> None:
+        super().__init__(message, **details)
+        self.idp_status = idp_status
+        self.oauth_error = oauth_error
+        self.oauth_error_description = oauth_error_description
 
 
 class NotFoundError(ModelwireError):

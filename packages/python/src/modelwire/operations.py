@@ -31,11 +31,16 @@ from .envelopes import (
     ModelInfoEnvelope,
     ModelListEnvelope,
     PredictEnvelope,
+    TolerantHealth,
+    TolerantModelHealth,
+    TolerantModelInfo,
 )
 from .errors import InvalidInputError, PayloadTooLargeError
+from .feedback import FeedbackReceipt
 from .frozen import freeze
-from .generated.models import Health, Job, ModelHealth, ModelInfo, ModelSummary
+from .generated.models import ModelSummary
 from .generated.policy import DEFAULT_POLICY, MODEL_NAME_PATTERN
+from .job import Job, JobError
 from .option_rules import is_request_id
 from .options import CLIENT_NAME
 from .result import ModelRef, Prediction
@@ -199,7 +204,22 @@ def predict_op(
 
 
 def _job(envelope: dict[str, Any], _answer: HttpAnswer, _model: str | None) -> Job:
-    return JobEnvelope.model_validate(envelope).result
+    # Checked by the contract's model (tolerant of states), then frozen from the raw JSON as a
+    # prediction's result is: unknown fields of the result pass through, read-only.
+    checked = JobEnvelope.model_validate(envelope).result
+    raw_result = envelope["result"].get("result")
+    error = checked.error
+    return Job(
+        job_id=checked.job_id,
+        model=checked.model,
+        version=checked.version,
+        state=checked.state,
+        request_id=checked.request_id,
+        created_at=checked.created_at,
+        updated_at=checked.updated_at,
+        result=freeze(raw_result) if checked.result is not None else None,
+        error=JobError(error.code, error.message) if error is not None else None,
+    )
 
 
 def submit_job_op(
@@ -235,9 +255,15 @@ def job_op(method: str, model: str, job_id: str) -> Operation[Job]:
     )
 
 
+def _receipt(envelope: dict[str, Any], _answer: HttpAnswer, _model: str | None) -> FeedbackReceipt:
+    # A receipt without feedback_id or accepted fails validation: MalformedResponseError.
+    checked = FeedbackEnvelope.model_validate(envelope).result
+    return FeedbackReceipt(feedback_id=checked.feedback_id, accepted=checked.accepted)
+
+
 def feedback_op(
     model: str, prediction_request_id: str, fields: Mapping[str, Any]
-) -> Operation[Any]:
+) -> Operation[FeedbackReceipt]:
     """Ground truth for a past prediction (fields that are None are left out); raises
     ``InvalidInputError`` for a ``request_id`` no prediction can have or a field that is not JSON.
     """
@@ -257,16 +283,16 @@ def feedback_op(
         name="feedback",
         method="POST",
         path=lambda _m: f"/models/{_segment(model)}/feedback",
-        parse=lambda env, _a, _m: FeedbackEnvelope.model_validate(env).result,
+        parse=_receipt,
         model=model,
         body=lambda _m, _v: encoded,
     )
 
 
-def model_info_op(model: str, thresholds: dict[str, float]) -> Operation[ModelInfo]:
+def model_info_op(model: str, thresholds: dict[str, float]) -> Operation[TolerantModelInfo]:
     """A model's info; remembers its ``min_confidence`` threshold in ``thresholds``."""
 
-    def parse(env: dict[str, Any], _a: HttpAnswer, _m: str | None) -> ModelInfo:
+    def parse(env: dict[str, Any], _a: HttpAnswer, _m: str | None) -> TolerantModelInfo:
         info = ModelInfoEnvelope.model_validate(env).result
         if info.thresholds.min_confidence is not None:
             thresholds[model] = info.thresholds.min_confidence
@@ -306,13 +332,13 @@ def list_models_op() -> Operation[list[ModelSummary]]:
     )
 
 
-def gateway_health_op(which: str) -> Operation[Health]:
+def gateway_health_op(which: str) -> Operation[TolerantHealth]:
     """Gateway readiness (``ready``) or liveness (``live``); sent without a token."""
     parse = lambda e: HealthEnvelope.model_validate(e).result  # noqa: E731
     return _get("health", f"/health/{which}", parse, authenticated=False)
 
 
-def model_health_op(model: str) -> Operation[ModelHealth]:
+def model_health_op(model: str) -> Operation[TolerantModelHealth]:
     """A model's readiness."""
     path = f"/models/{_segment(model)}/health"
     return _get("model_health", path, lambda e: ModelHealthEnvelope.model_validate(e).result, model)

@@ -8,7 +8,7 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit, urlunsplit
 
 #: Headers shown in logs as they are; every other header is shown as ``[REDACTED]``.
@@ -66,3 +66,14 @@ def redact_credentials(text: str, url: str) -> str:
     """
     userinfo = urlsplit(url).netloc.rpartition("@")[0]
     return text.replace(userinfo, REDACTED) if userinfo else text
+
+
+def redact_text(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every occurrence of each secret (token, client secret) replaced.
+
+    Example: ``redact_text("bad secret s3cret", ["s3cret"]) == "bad secret [REDACTED]"``
+    """
+    # Longest first: a secret that contains another is replaced whole.
+    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return text

@@ -79,6 +79,8 @@ class Policy:
     jobs: JobsPolicy = field(default_factory=JobsPolicy)
     webhook: WebhookPolicy = field(default_factory=WebhookPolicy)
     token_refresh_skew_ms: int = 30000
+    token_failure_backoff_initial_ms: int = 1000
+    token_failure_backoff_max_ms: int = 30000
 
 
 DEFAULT_POLICY: Policy = Policy()

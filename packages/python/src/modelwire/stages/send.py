@@ -17,7 +17,7 @@ from .. import tracing
 from ..base_url_hint import with_hint
 from ..call import CallContext, CallOutcome, Flow, Step, Target
 from ..effects import Effect, HttpAnswer, RefreshToken, Send
-from ..errors import DeadlineExceededError, ModelwireError
+from ..errors import AuthError, DeadlineExceededError, ModelwireError
 from ..redact import redact_headers
 from ..responses import read_answer
 from . import Stage
@@ -99,7 +99,8 @@ def run(ctx: CallContext, target: Target, next: Step) -> Flow:  # noqa: A002 - t
         wait_s = ctx.deadline - ctx.runtime.clock.monotonic()
         try:
             ctx.token = yield RefreshToken(ctx.token, wait_s)
-        except DeadlineExceededError as err:
+        except (DeadlineExceededError, AuthError) as err:
+            # No token (deadline, or TOKEN_UNAVAILABLE): the call ends with the attempts made.
             err.request_id, err.trace_id, err.attempts = ctx.request_id, ctx.trace_id, ctx.attempts
             raise
         answer = yield from _attempt(ctx, target, send, path)

@@ -42,6 +42,7 @@ public record ClientOptions(URI baseUrl, Auth auth, RetryOptions retry, BreakerO
   public ClientOptions {
     OptionRules.baseUrl(baseUrl, null);
     OptionRules.required(auth, "auth", "an Auth (Auth.none() for none)");
+    if (auth instanceof Auth.Oidc oidc) io.modelwire.client.internal.auth.OidcOptionRules.check(oidc);
     OptionRules.required(retry, "retry", "RetryOptions (RetryOptions.defaults())");
     OptionRules.required(breaker, "breaker", "BreakerOptions (BreakerOptions.defaults())");
     OptionRules.required(cache, "cache", "CacheOptions (CacheOptions.disabled() for none)");

@@ -41,7 +41,9 @@ import java.util.List;
  * @param jobsPollMultiplier job poll growth
  * @param jobsPollMaxMs job poll cap
  * @param webhookToleranceSeconds webhook timestamp tolerance
- * @param tokenRefreshSkewMs refresh OIDC tokens this long before expiry
+ * @param tokenRefreshSkewMs refresh OIDC tokens this long before expiry (at most half their lifetime)
+ * @param tokenFailureBackoffInitialMs pause after the first failed token request
+ * @param tokenFailureBackoffMaxMs longest pause after consecutive failed token requests
  * @param modelNamePattern the model-name pattern ({@code components.parameters.Model})
  * @param finalJobStates job states after which a job never changes ({@code JobState.x-final-states})
  */
@@ -72,6 +74,8 @@ public record DefaultPolicy(
     long jobsPollMaxMs,
     long webhookToleranceSeconds,
     long tokenRefreshSkewMs,
+    long tokenFailureBackoffInitialMs,
+    long tokenFailureBackoffMaxMs,
     String modelNamePattern,
     List<String> finalJobStates) {
 
@@ -138,6 +142,8 @@ public record DefaultPolicy(
         req(j, "poll_max_ms").longValue(),
         req(p.path("webhook"), "tolerance_seconds").longValue(),
         req(p, "token_refresh_skew_ms").longValue(),
+        req(p, "token_failure_backoff_initial_ms").longValue(),
+        req(p, "token_failure_backoff_max_ms").longValue(),
         modelNamePattern(contract),
         texts(req(contract.path("components").path("schemas").path("JobState"), "x-final-states")));
   }

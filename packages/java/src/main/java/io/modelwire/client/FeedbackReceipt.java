@@ -3,7 +3,7 @@ package io.modelwire.client;
 /**
  * The gateway's receipt for feedback.
  *
- * <pre>{@code client.feedback("fraud-score", Map.of("request_id", id, "label", "fraud")).accepted() }</pre>
+ * <pre>{@code client.feedback("fraud-score", Feedback.of(id).label("fraud")).accepted() }</pre>
  *
  * @param feedbackId id of the stored feedback
  * @param accepted whether it was accepted

@@ -232,28 +232,67 @@ public final class ModelwireClient implements AutoCloseable {
   }
 
   /**
-   * Sends ground truth for a past prediction (blocking).
-   * <pre>{@code client.feedback("fraud-score", Map.of("request_id", p.requestId(), "label", "fraud")) }</pre>
+   * Sends ground truth for a past prediction (blocking). POSTed with an Idempotency-Key, so a retry
+   * never stores it twice.
+   * <pre>{@code
+   * FeedbackReceipt r = client.feedback("fraud-score",
+   *     Feedback.of(p.requestId()).label("fraud").outcome("chargeback"));
+   * r.feedbackId();
+   * }</pre>
    *
    * @param model model
-   * @param feedback {@code {request_id, label?, outcome?, score?, comment?}} (map, POJO or FeedbackRequest)
+   * @param feedback the feedback ({@link Feedback#of(String)})
    * @return the receipt
+   * @throws ModelwireException a typed error
    */
-  public FeedbackReceipt feedback(String model, Object feedback) {
+  public FeedbackReceipt feedback(String model, Feedback feedback) {
     return join(feedbackAsync(model, feedback));
   }
 
   /**
-   * Sends feedback asynchronously (POST with an Idempotency-Key, retried safely).
-   * <pre>{@code client.feedbackAsync("fraud-score", Map.of("request_id", id, "outcome", "chargeback")) }</pre>
+   * Sends feedback asynchronously.
+   * <pre>{@code client.feedbackAsync("fraud-score", Feedback.of(id).score(0.25)).thenApply(FeedbackReceipt::accepted) }</pre>
    *
    * @param model model
    * @param feedback the feedback
    * @return the receipt
    */
+  public CompletableFuture<FeedbackReceipt> feedbackAsync(String model, Feedback feedback) {
+    return sendFeedback(model, () -> feedback);
+  }
+
+  /**
+   * Sends untyped feedback (blocking).
+   * <pre>{@code client.feedback("fraud-score", Map.of("request_id", p.requestId(), "label", "fraud")) }</pre>
+   *
+   * @param model model
+   * @param feedback {@code {request_id, label?, outcome?, score?, comment?}} (map, POJO or FeedbackRequest),
+   *     checked and sent as {@link Feedback}; another member is InvalidInputException
+   * @return the receipt
+   * @deprecated use {@link #feedback(String, Feedback)}, which checks its input where it is written
+   */
+  @Deprecated
+  public FeedbackReceipt feedback(String model, Object feedback) {
+    return join(feedbackAsync(model, feedback));
+  }
+
+  /**
+   * Sends untyped feedback asynchronously.
+   * <pre>{@code client.feedbackAsync("fraud-score", Map.of("request_id", id, "outcome", "chargeback")) }</pre>
+   *
+   * @param model model
+   * @param feedback the feedback (map, POJO or FeedbackRequest)
+   * @return the receipt
+   * @deprecated use {@link #feedbackAsync(String, Feedback)}
+   */
+  @Deprecated
   public CompletableFuture<FeedbackReceipt> feedbackAsync(String model, Object feedback) {
+    return sendFeedback(model, () -> Inputs.feedback(feedback));
+  }
+
+  private CompletableFuture<FeedbackReceipt> sendFeedback(String model, java.util.function.Supplier<Feedback> feedback) {
     return core.run(CallOptions.NONE,
-        () -> Operations.write("POST", m -> "/models/" + m + "/feedback", Inputs.feedback(feedback)), model,
+        () -> Operations.write("POST", m -> "/models/" + m + "/feedback", Inputs.feedbackBody(feedback.get())), model,
         Results::receipt);
   }
 
@@ -328,14 +367,41 @@ public final class ModelwireClient implements AutoCloseable {
   }
 
   /**
-   * One model's readiness (blocking).
-   * <pre>{@code client.health("fraud-score").getState() // READY }</pre>
+   * One model's readiness and its versions' states (blocking). A state this SDK does not know (added
+   * by a newer gateway) reads as {@code ModelState.UNKNOWN_DEFAULT_OPEN_API}; the call succeeds.
+   * <pre>{@code client.modelHealth("fraud-score").getState() // READY }</pre>
+   *
+   * @param model model
+   * @return the model health
+   * @throws ModelwireException a typed error
+   */
+  public ModelHealth modelHealth(String model) {
+    return join(modelHealthAsync(model));
+  }
+
+  /**
+   * One model's readiness asynchronously.
+   * <pre>{@code client.modelHealthAsync("fraud-score").thenApply(ModelHealth::getState) }</pre>
    *
    * @param model model
    * @return the model health
    */
+  public CompletableFuture<ModelHealth> modelHealthAsync(String model) {
+    return core.run(CallOptions.NONE, () -> Operations.read(m -> "/models/" + m + "/health"), model,
+        a -> Results.result(a, ModelHealth.class));
+  }
+
+  /**
+   * One model's readiness (blocking).
+   * <pre>{@code client.health("fraud-score") }</pre>
+   *
+   * @param model model
+   * @return the model health
+   * @deprecated the same call as {@link #modelHealth(String)}; {@link #health()} is the gateway's
+   */
+  @Deprecated
   public ModelHealth health(String model) {
-    return join(healthAsync(model));
+    return modelHealth(model);
   }
 
   /**
@@ -344,10 +410,11 @@ public final class ModelwireClient implements AutoCloseable {
    *
    * @param model model
    * @return the model health
+   * @deprecated the same call as {@link #modelHealthAsync(String)}
    */
+  @Deprecated
   public CompletableFuture<ModelHealth> healthAsync(String model) {
-    return core.run(CallOptions.NONE, () -> Operations.read(m -> "/models/" + m + "/health"), model,
-        a -> Results.result(a, ModelHealth.class));
+    return modelHealthAsync(model);
   }
 
   /**

@@ -93,7 +93,9 @@ class AuthTest {
           .build();
       AuthException e = assertThrows(AuthException.class, () -> c.predict("m", DATA),
           body.substring(0, Math.min(40, body.length())));
-      assertEquals("UNAUTHENTICATED", e.code());
+      assertEquals("TOKEN_UNAVAILABLE", e.code());
+      assertNull(e.httpStatus(), "no gateway answered");
+      assertEquals(200, e.idpStatus());
       assertEquals(1, t.count(), "no model request without a token");
     }
   }

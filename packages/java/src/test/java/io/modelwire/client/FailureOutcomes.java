@@ -83,7 +83,7 @@ final class FailureOutcomes {
   }
 
   private static SendStage send(VirtualScheduler s, Transport t) {
-    return new SendStage(URI.create("http://127.0.0.1:1/v1"), t, TokenSource.of(Auth.none(), t, s, 30_000), s,
+    return new SendStage(URI.create("http://127.0.0.1:1/v1"), t, TokenSource.of(Auth.none(), t, s, io.modelwire.client.internal.auth.TokenRequestPolicy.defaults()), s,
         new Events(e -> {}), LIMITS);
   }
 

@@ -55,7 +55,7 @@ class MockIntegrationTest {
       assertFalse(info.getVersions().isEmpty());
       assertFalse(c.listModels().isEmpty());
       assertNotNull(c.health().getState());
-      assertNotNull(c.health("fraud-score").getState());
+      assertNotNull(c.modelHealth("fraud-score").getState());
       assertThrows(NotFoundException.class, () -> c.modelInfo("no-such-model"));
     }
   }
@@ -68,7 +68,7 @@ class MockIntegrationTest {
           .withTimeout(Duration.ofSeconds(5)));
       assertEquals(JobState.SUCCEEDED, done.getState());
       Prediction p = c.predict("fraud-score", Map.of("amount", 11));
-      FeedbackReceipt r = c.feedback("fraud-score", Map.of("request_id", p.requestId(), "label", "fraud"));
+      FeedbackReceipt r = c.feedback("fraud-score", Feedback.of(p.requestId()).label("fraud"));
       assertTrue(r.accepted());
     }
   }

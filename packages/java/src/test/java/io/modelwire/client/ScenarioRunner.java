@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.modelwire.client.errors.AuthException;
 import io.modelwire.client.errors.ModelwireException;
 import io.modelwire.client.generated.model.Job;
 import io.modelwire.client.internal.Json;
@@ -127,12 +128,31 @@ final class ScenarioRunner {
       providerToken.set(auth.get("token_provider").asText());
       b.auth(Auth.provider(() -> CompletableFuture.completedFuture(providerToken.get())));
     } else if (auth.has("oidc")) {
-      JsonNode oi = auth.get("oidc");
-      b.auth(Auth.oidc(oi.path("token_url").asText(), oi.path("client_id").asText(), oi.path("client_secret").asText(),
-          oi.path("scope").isTextual() ? oi.path("scope").asText() : null));
+      b.auth(oidc(auth.get("oidc")));
     }
     OptionsJson.client(b, o);
     return b.build();
+  }
+
+  /** The scenario's {@code auth.oidc} (snake_case, absent = the default) as the SDK's {@code Auth.Oidc}. */
+  private static Auth.Oidc oidc(JsonNode oi) {
+    Auth.Oidc a = Auth.oidc(oi.path("token_url").asText(), oi.path("client_id").asText(), text(oi, "client_secret"),
+        text(oi, "scope"));
+    if (text(oi, "auth_method") != null) {
+      a = a.withAuthMethod(AuthMethod.valueOf(text(oi, "auth_method").toUpperCase(java.util.Locale.ROOT)));
+    }
+    if (text(oi, "private_key_pem") != null) {
+      a = new Auth.Oidc(a.tokenUrl(), a.clientId(), a.clientSecret(), a.scope(), a.authMethod(),
+          text(oi, "private_key_pem"), a.keyId(), a.algorithm(), a.audience());
+    }
+    if (text(oi, "key_id") != null) a = a.withKeyId(text(oi, "key_id"));
+    if (text(oi, "algorithm") != null) a = a.withAlgorithm(SigningAlgorithm.valueOf(text(oi, "algorithm")));
+    if (text(oi, "audience") != null) a = a.withAudience(text(oi, "audience"));
+    return a;
+  }
+
+  private static String text(JsonNode o, String field) {
+    return o.path(field).isTextual() ? o.path(field).asText() : null;
   }
 
   // ------------------------------------------------------------------ calls
@@ -202,17 +222,43 @@ final class ScenarioRunner {
         return jobOutcome(j);
       });
       }
-      case "feedback" -> client.feedbackAsync(model, s.get("feedback")).thenApply(r -> {
+      case "feedback" -> client.feedbackAsync(model, typedFeedback(s.path("feedback"))).thenApply(r -> {
         ObjectNode out = ok();
         out.put("accepted", r.accepted());
         out.put("feedback_id", r.feedbackId());
         return out;
       });
-      case "model_info" -> client.modelInfoAsync(model).thenApply(x -> ok());
+      case "model_info" -> client.modelInfoAsync(model).thenApply(ScenarioRunner::answerOutcome);
       case "list_models" -> client.listModelsAsync().thenApply(x -> ok());
-      case "health" -> client.healthAsync().thenApply(x -> ok());
+      case "health" -> client.healthAsync().thenApply(ScenarioRunner::answerOutcome);
+      case "model_health" -> client.modelHealthAsync(model).thenApply(ScenarioRunner::answerOutcome);
       default -> throw new IllegalArgumentException("unknown call " + call);
     };
+  }
+
+  /**
+   * The scenario's feedback through the typed input (so the scenario tests {@link Feedback}); a
+   * member the schema does not list is a runner error, not silently dropped.
+   */
+  private static Feedback typedFeedback(JsonNode f) {
+    f.fieldNames().forEachRemaining(name -> {
+      if (!List.of("request_id", "label", "outcome", "score", "comment").contains(name)) {
+        throw new IllegalArgumentException("feedback member " + name + " has no typed equivalent");
+      }
+    });
+    Feedback fb = Feedback.of(f.path("request_id").asText(null));
+    if (f.hasNonNull("label")) fb = fb.label(f.get("label").asText());
+    if (f.hasNonNull("outcome")) fb = fb.outcome(f.get("outcome").asText());
+    if (f.hasNonNull("score")) fb = fb.score(f.get("score").doubleValue());
+    if (f.hasNonNull("comment")) fb = fb.comment(f.get("comment").asText());
+    return fb;
+  }
+
+  /** model_info, health, model_health: the answer as plain JSON in the contract's (snake_case) names. */
+  private static ObjectNode answerOutcome(Object answer) {
+    ObjectNode o = ok();
+    o.set("result", Json.MAPPER.valueToTree(answer));
+    return o;
   }
 
   private static ObjectNode ok() {
@@ -250,7 +296,10 @@ final class ScenarioRunner {
     o.put("outcome", "error");
     o.put("error_kind", e.getClass().getSimpleName().replaceFirst("Exception$", ""));
     o.put("error_code", e.code());
-    if (e.httpStatus() != null) o.put("http_status", e.httpStatus());
+    // absent fields are null, as the scenarios write "no such status"
+    o.put("http_status", e.httpStatus());
+    o.put("idp_status", e instanceof AuthException a ? a.idpStatus() : null);
+    o.put("oauth_error", e instanceof AuthException a ? a.oauthError() : null);
     if (e.retryAfterMs() != null) o.put("retry_after_ms", e.retryAfterMs());
     o.put("attempts", e.attempts());
     o.set("field_errors", Json.MAPPER.valueToTree(e.errors()));
@@ -260,8 +309,10 @@ final class ScenarioRunner {
 
   // ------------------------------------------------------------------ expectations
 
-  private static final List<String> SCALARS = List.of("error_kind", "error_code", "http_status", "retry_after_ms",
-      "attempts", "cached", "stale", "low_confidence", "model_name", "model_version", "request_id", "job_state", "accepted");
+  private static final List<String> SCALARS = List.of("error_kind", "error_code", "http_status", "idp_status", "oauth_error",
+      "retry_after_ms",
+      "attempts", "cached", "stale", "low_confidence", "model_name", "model_version", "request_id", "job_state", "accepted",
+      "feedback_id");
 
   private static List<String> checkExpect(String where, JsonNode e, ObjectNode got, long elapsedMs) {
     List<String> p = new ArrayList<>();

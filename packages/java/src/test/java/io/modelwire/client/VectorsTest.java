@@ -129,7 +129,7 @@ class VectorsTest {
         return;
       }
       TokenSource ts = TokenSource.of(auth, req -> CompletableFuture.failedFuture(new AssertionError("no I/O")),
-          Scheduler.system(), 30_000);
+          Scheduler.system(), io.modelwire.client.internal.auth.TokenRequestPolicy.defaults());
       assertEquals(expected, ts.scope(token));
     }));
   }

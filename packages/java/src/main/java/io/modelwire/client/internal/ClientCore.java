@@ -5,13 +5,13 @@ import io.modelwire.client.AbortSignal;
 import io.modelwire.client.BreakerState;
 import io.modelwire.client.CallOptions;
 import io.modelwire.client.ClientOptions;
-import io.modelwire.client.DefaultPolicy;
 import io.modelwire.client.Prediction;
 import io.modelwire.client.Scheduler;
 import io.modelwire.client.Transport;
 import io.modelwire.client.errors.ErrorInfo;
 import io.modelwire.client.errors.InvalidInputException;
 import io.modelwire.client.errors.ModelwireException;
+import io.modelwire.client.internal.auth.TokenRequestPolicy;
 import io.modelwire.client.internal.stages.Answer;
 import io.modelwire.client.internal.stages.Call;
 import io.modelwire.client.internal.stages.Errors;
@@ -63,7 +63,7 @@ public final class ClientCore {
     this.ownedHttp = owned;
     Events events = new Events(o.onEvent());
     this.breakers = o.breaker().enabled() ? new Breakers(o.breaker(), scheduler, events) : null;
-    this.tokens = TokenSource.of(o.auth(), transport, scheduler, DefaultPolicy.get().tokenRefreshSkewMs());
+    this.tokens = TokenSource.of(o.auth(), transport, scheduler, TokenRequestPolicy.of(o));
     this.cache = o.cache().enabled() ? new ResponseCache(o.cache(), scheduler) : null;
     SendStage send = new SendStage(o.baseUrl(), transport, tokens, scheduler, events,
         new ResponseLimits(o.maxResponseBytes(), o.maxJsonDepth()));

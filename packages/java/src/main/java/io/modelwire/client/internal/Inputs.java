@@ -3,6 +3,7 @@ package io.modelwire.client.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelwire.client.DefaultPolicy;
+import io.modelwire.client.Feedback;
 import io.modelwire.client.errors.ErrorInfo;
 import io.modelwire.client.errors.InvalidInputException;
 import io.modelwire.client.errors.PayloadTooLargeException;
@@ -62,20 +63,72 @@ public final class Inputs {
   }
 
   /**
-   * Feedback as a JSON object with a {@code request_id}, or InvalidInputException.
+   * The request body of typed feedback: {@code request_id} and the fields that are set (a field
+   * left null is left out, not sent as {@code null}).
+   *
+   * <pre>{@code Inputs.feedbackBody(Feedback.of(id).label("fraud")) // {"request_id":…,"label":"fraud"} }</pre>
+   *
+   * @param feedback the checked feedback
+   * @return the body
+   */
+  public static ObjectNode feedbackBody(Feedback feedback) {
+    if (feedback == null) {
+      throw new InvalidInputException(ErrorInfo.of("INVALID_INPUT",
+          "feedback is null; pass Feedback.of(prediction.requestId()) with a label, outcome, score or comment"));
+    }
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.put("request_id", feedback.requestId());
+    if (feedback.label() != null) body.put("label", feedback.label());
+    if (feedback.outcome() != null) body.put("outcome", feedback.outcome());
+    if (feedback.score() != null) body.put("score", feedback.score());
+    if (feedback.comment() != null) body.put("comment", feedback.comment());
+    return body;
+  }
+
+  /**
+   * Untyped feedback (a map, a POJO, the generated FeedbackRequest, a JsonNode) as {@link Feedback},
+   * so it is checked and sent exactly as the typed input. A {@code null} member counts as absent;
+   * a member the contract does not define, or of the wrong type, is InvalidInputException.
    *
    * <pre>{@code Inputs.feedback(Map.of("request_id", id, "label", "fraud")) }</pre>
    *
-   * @param feedback map, POJO or FeedbackRequest
-   * @return the object
+   * @param feedback map, POJO, FeedbackRequest or Feedback
+   * @return the typed feedback
    */
-  public static ObjectNode feedback(Object feedback) {
+  public static Feedback feedback(Object feedback) {
+    if (feedback instanceof Feedback typed) return typed;
     JsonNode tree = tree(feedback);
     if (!tree.isObject() || !tree.path("request_id").isTextual()) {
       throw new InvalidInputException(ErrorInfo.of("INVALID_INPUT",
           "feedback needs a request_id (the prediction's requestId()) and optional label/outcome/score/comment"));
     }
-    return (ObjectNode) tree;
+    tree.fieldNames().forEachRemaining(name -> {
+      if (!FEEDBACK_FIELDS.contains(name)) {
+        throw new InvalidInputException(ErrorInfo.of("INVALID_INPUT", "feedback has an unknown field '" + name
+            + "'; the contract defines " + String.join(", ", FEEDBACK_FIELDS)));
+      }
+    });
+    Double score = null;
+    JsonNode s = tree.path("score");
+    if (s.isNumber()) score = s.doubleValue();
+    else if (!s.isMissingNode() && !s.isNull()) throw wrongType("score", "a number");
+    return new Feedback(tree.get("request_id").textValue(), text(tree, "label"), text(tree, "outcome"), score,
+        text(tree, "comment"));
+  }
+
+  private static final java.util.List<String> FEEDBACK_FIELDS =
+      java.util.List.of("request_id", "label", "outcome", "score", "comment");
+
+  private static String text(JsonNode tree, String field) {
+    JsonNode v = tree.path(field);
+    if (v.isMissingNode() || v.isNull()) return null;
+    if (!v.isTextual()) throw wrongType(field, "a string");
+    return v.textValue();
+  }
+
+  private static InvalidInputException wrongType(String field, String rule) {
+    return new InvalidInputException(ErrorInfo.of("INVALID_INPUT",
+        "feedback " + field + " must be " + rule + " (or absent)"));
   }
 
   /**
