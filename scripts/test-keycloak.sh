@@ -36,10 +36,10 @@ SUITES=(infra mock ts python java)
 run_suite() {
   case "$1" in
     infra) node --test test/keycloak/*.test.mjs ;;
-    mock) (cd packages/mock-server && vitest run --config vitest.keycloak.config.ts) ;;
-    ts) (cd packages/client && vitest run --config vitest.keycloak.config.ts) ;;
-    python) packages/python/.venv/bin/pytest -q -p no:cacheprovider packages/python/tests_keycloak ;;
-    java) (cd packages/java && mvn -q -o -B surefire:test -Dtest='KeycloakAuthTest' -Dsurefire.failIfNoSpecifiedTests=true) ;;
+    mock) (cd packages/mock-server && npx vitest run --config vitest.keycloak.config.ts) ;;
+    ts) (cd packages/client && npx vitest run --config vitest.keycloak.config.ts) ;;
+    python) packages/python/.venv/bin/python -m pytest -q -p no:cacheprovider packages/python/tests_keycloak ;;
+    java) (cd packages/java && mvn -q -o -B surefire:test -Dtest=KeycloakAuthSuite -Dsurefire.failIfNoSpecifiedTests=true) ;;
   esac
 }
 declare -A PIDS

@@ -22,12 +22,14 @@ const kc = JSON.parse(readFileSync(descriptionPath, 'utf8')) as { token_url: str
 const origin = new URL(gateway).origin;
 const TX = { amount: 12.5, country: 'FR', card_present: true };
 
+/** The OIDC options for Keycloak client `name`, asking for the scope the gateway requires for predict. */
 function oidc(name: string, extra: Partial<OidcOptions> = {}): OidcOptions {
   const c = kc.clients[name] as KeycloakClient;
   if (c.private_key_pem) {
     return {
       tokenUrl: kc.token_url,
       clientId: c.client_id,
+      scope: 'models:predict',
       authMethod: 'private_key_jwt',
       privateKeyPem: c.private_key_pem,
       keyId: c.kid,
@@ -35,7 +37,7 @@ function oidc(name: string, extra: Partial<OidcOptions> = {}): OidcOptions {
       ...extra,
     };
   }
-  return { tokenUrl: kc.token_url, clientId: c.client_id, clientSecret: c.client_secret, ...extra };
+  return { tokenUrl: kc.token_url, clientId: c.client_id, clientSecret: c.client_secret, scope: 'models:predict', ...extra };
 }
 const client = (auth: OidcOptions, options: Partial<ClientOptions> = {}) =>
   createClient({ baseUrl: gateway, auth: { oidc: auth }, retry: { maxRetries: 0 }, cache: false, ...options });

@@ -64,7 +64,13 @@ export function createIssuerVerifier(options: IssuerOptions, jwksUri: string, no
         requiredClaims: ['exp'],
       }));
     } catch (error) {
-      return refuse(rejectionOf(error, options, jwksUri));
+      try {
+        return refuse(rejectionOf(error, options, jwksUri));
+      } catch (unavailable) {
+        // The issuer's keys are unreachable: the gateway cannot judge the token, so 503 (retryable), not 401.
+        if (unavailable instanceof IssuerKeysUnavailableError) return { ok: false, status: 503, message: unavailable.message };
+        throw unavailable;
+      }
     }
     if (need.scope && !scopesOf(claims).includes(need.scope)) {
       return {

@@ -40,9 +40,10 @@ const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-be
 
 /**
  * The outcome of checking a request's bearer token. `challenge` is the `WWW-Authenticate` value to send
- * with the refusal (RFC 6750 §3; plain `Bearer` on a 401 when absent).
+ * with the refusal (RFC 6750 §3; plain `Bearer` on a 401 when absent). 503 = the token could not be
+ * checked (e.g. the issuer's keys are unreachable): the caller may retry, the token may be fine.
  */
-export type AuthCheck = { ok: true } | { ok: false; status: 401 | 403; message: string; challenge?: string };
+export type AuthCheck = { ok: true } | { ok: false; status: 401 | 403 | 503; message: string; challenge?: string };
 
 /** What an operation needs from a token: the contract's `x-modelwire-required-scopes` and, per model, a role. */
 export interface AuthNeed {
