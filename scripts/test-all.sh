@@ -6,6 +6,14 @@ pnpm() { npx -y pnpm@12.4.2 "$@"; }
 step() { printf '\n=== %s ===\n' "$*"; }
 
 step "node $(node --version)"
+# A real Keycloak for the auth suites (test/keycloak/SUITE.md) boots in the background (30-90 s)
+# while the other steps run; the suites run last against it. The trap stops it on any exit.
+step "Keycloak: starting in the background for the auth suites (last step)"
+KC_OUT="$(mktemp)"; KC_ERR="$(mktemp)"
+node scripts/keycloak/keycloak.mjs start >"$KC_OUT" 2>"$KC_ERR" &
+KC_PID=$!
+stop_keycloak() { kill "$KC_PID" 2>/dev/null && wait "$KC_PID" 2>/dev/null; rm -f "$KC_OUT" "$KC_ERR"; }
+trap stop_keycloak EXIT
 step "contract: OpenAPI lint (redocly)"
 redocly lint --format=summary openapi/modelwire.yaml
 step "contract: generated code matches the contract"
@@ -26,4 +34,12 @@ step "mock gateway: schemathesis fuzzing against the contract"
 bash scripts/test-schemathesis.sh
 if [ -f scripts/test-python.sh ]; then step "Python SDK"; bash scripts/test-python.sh; fi
 if [ -f scripts/test-java.sh ]; then step "Java SDK"; bash scripts/test-java.sh; fi
+step "auth against a real Keycloak: the TS, Python, Java and mock-gateway suites"
+for _ in $(seq 1 600); do
+  if [ -s "$KC_OUT" ] || ! kill -0 "$KC_PID" 2>/dev/null; then break; fi
+  sleep 0.5
+done
+cat "$KC_ERR"
+if [ ! -s "$KC_OUT" ]; then echo "test-all: Keycloak did not start (see above); the auth suites cannot run" >&2; exit 1; fi
+MODELWIRE_KEYCLOAK="$(head -1 "$KC_OUT")" bash scripts/test-keycloak.sh
 step "all tests passed"

@@ -31,8 +31,8 @@ fi
 
 cd "$PKG"
 echo "test-python: ruff"
-"$VENV/bin/ruff" check src tests ../../bench/python ../../examples/python
-"$VENV/bin/ruff" format --check src tests ../../bench/python ../../examples/python
+"$VENV/bin/ruff" check src tests tests_keycloak ../../bench/python ../../examples/python
+"$VENV/bin/ruff" format --check src tests tests_keycloak ../../bench/python ../../examples/python
 echo "test-python: mypy --strict"
 "$VENV/bin/mypy"
 echo "test-python: generated code drift check"

@@ -42,10 +42,16 @@ function oidc(name: string, extra: Partial<OidcOptions> = {}): OidcOptions {
 const client = (auth: OidcOptions, options: Partial<ClientOptions> = {}) =>
   createClient({ baseUrl: gateway, auth: { oidc: auth }, retry: { maxRetries: 0 }, cache: false, ...options });
 
-/** The `Authorization` headers the gateway saw on this suite's requests whose id starts with `prefix`. */
+type Logged = { seq: number; headers: Record<string, string> };
+const requestLog = async () => ((await (await fetch(`${origin}/__admin/requests`)).json()) as { requests: Logged[] }).requests;
+// The gateway is shared and never reset: count only requests logged after this suite started (re-runs stay exact).
+const since = Math.max(0, ...(await requestLog()).map((r) => r.seq));
+
+/** The `Authorization` headers the gateway saw on this run's requests whose id starts with `prefix`. */
 async function authorizationsSeen(prefix: string): Promise<string[]> {
-  const log = (await (await fetch(`${origin}/__admin/requests`)).json()) as { requests: { headers: Record<string, string> }[] };
-  return log.requests.filter((r) => r.headers['x-request-id']?.startsWith(prefix)).map((r) => r.headers.authorization ?? '');
+  return (await requestLog())
+    .filter((r) => r.seq > since && r.headers['x-request-id']?.startsWith(prefix))
+    .map((r) => r.headers.authorization ?? '');
 }
 
 async function predictAll(c: ReturnType<typeof client>, prefix: string, n: number) {
