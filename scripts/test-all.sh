@@ -12,7 +12,14 @@ step "Keycloak: starting in the background for the auth suites (last step)"
 KC_OUT="$(mktemp)"; KC_ERR="$(mktemp)"
 node scripts/keycloak/keycloak.mjs start >"$KC_OUT" 2>"$KC_ERR" &
 KC_PID=$!
-stop_keycloak() { kill "$KC_PID" 2>/dev/null && wait "$KC_PID" 2>/dev/null; rm -f "$KC_OUT" "$KC_ERR"; }
+# Keycloak exits 143 on SIGTERM: under `set -e` its status must not become the test command's.
+stop_keycloak() {
+  local status=$?
+  kill "$KC_PID" 2>/dev/null || true
+  wait "$KC_PID" 2>/dev/null || true
+  rm -f "$KC_OUT" "$KC_ERR"
+  exit "$status"
+}
 trap stop_keycloak EXIT
 step "contract: OpenAPI lint (redocly)"
 redocly lint --format=summary openapi/modelwire.yaml

@@ -16,7 +16,8 @@ export function cacheDir() {
 }
 
 function run(command, args, what) {
-  const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  // stdout is reserved for the description path (`start` prints it there): tools write to stderr.
+  const result = spawnSync(command, args, { stdio: ['ignore', 2, 2] });
   if (result.error || result.status !== 0) {
     throw new Error(`${what} failed (${command} ${result.error ? result.error.message : `exited ${result.status}`})`);
   }

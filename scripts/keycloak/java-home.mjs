@@ -35,7 +35,7 @@ function newestJdkUnder(dir) {
 function aptInstallJdk(log) {
   if (process.getuid?.() !== 0) return false;
   log(`keycloak: no JDK ${MIN_JAVA_MAJOR}+ found; installing ${APT_PACKAGE} with apt-get`);
-  const options = { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } };
+  const options = { stdio: ['ignore', 2, 2], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } };
   if (spawnSync('apt-get', ['update'], options).status !== 0) return false;
   return spawnSync('apt-get', ['install', '-y', APT_PACKAGE], options).status === 0;
 }

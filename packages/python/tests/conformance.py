@@ -361,6 +361,14 @@ def client_args(options: dict[str, Any], default_base_url: str) -> tuple[Any, di
     return rest.pop("base_url", default_base_url), rest
 
 
+CONCURRENT_HEAD_START_S = 0.02
+
+
+def started_then(started: threading.Event, fn: Callable[..., None], *args: Any) -> None:
+    started.set()
+    fn(*args)
+
+
 def run_scenario_sync(scenario: dict[str, Any], server: MockServer) -> list[str]:
     """Run one scenario with ``Client``; returns the problems (empty = passed)."""
     run = _Run(scenario, server)
@@ -384,9 +392,14 @@ def run_scenario_sync(scenario: dict[str, Any], server: MockServer) -> list[str]
             if "call" in step:
                 one(step, label, alone=True)
             elif "concurrent" in step:
-                futures = [
-                    pool.submit(one, c, f"{label}.{j}") for j, c in enumerate(step["concurrent"], 1)
-                ]
+                futures = []
+                for j, c in enumerate(step["concurrent"], 1):
+                    started = threading.Event()
+                    futures.append(pool.submit(started_then, started, one, c, f"{label}.{j}"))
+                    # "In the listed order": a thread may start late on a busy machine, so each
+                    # call gets a head start before the next is submitted (TS/Java start in order).
+                    started.wait()
+                    time.sleep(CONCURRENT_HEAD_START_S)
                 for f in futures:
                     f.result()
             else:
