@@ -4,6 +4,8 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { cacheKey, createClient } from '@modelwire/client';
+import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { build } from 'esbuild';
 import ky from 'ky';
 import createFetchClient from 'openapi-fetch';
@@ -35,6 +37,22 @@ const agent = new Agent({ connections: 128, keepAliveTimeout: 10_000 });
 const kyClient = ky.create({ retry: 0, timeout: false });
 const openapi = createFetchClient({ baseUrl });
 const modelwire = createClient({ baseUrl });
+// OpenTelemetry cost (docs/semantics.md "Telemetry"): off (as without @opentelemetry/api), the API with no SDK
+// (what `modelwire` above gets: the API is installed here, no provider registered), and a recording SDK whose
+// exporter drops spans and whose metrics are aggregated but never exported.
+const modelwireTelemetryOff = createClient({ baseUrl, telemetry: false });
+const dropSpans = { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} };
+class IdleReader extends MetricReader {
+  async onForceFlush() {}
+  async onShutdown() {}
+}
+const modelwireOtelSdk = createClient({
+  baseUrl,
+  telemetry: {
+    tracerProvider: new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: dropSpans })] }),
+    meterProvider: new MeterProvider({ readers: [new IdleReader()] }),
+  },
+});
 const headers = { 'content-type': 'application/json' };
 
 const contenders = {
@@ -54,6 +72,12 @@ const contenders = {
   },
   '@modelwire/client (full pipeline, miss)': async () => {
     await modelwire.predict('fraud-score', input());
+  },
+  '@modelwire/client (miss, telemetry: false)': async () => {
+    await modelwireTelemetryOff.predict('fraud-score', input());
+  },
+  '@modelwire/client (miss, OTel SDK recording)': async () => {
+    await modelwireOtelSdk.predict('fraud-score', input());
   },
 };
 

@@ -2,6 +2,9 @@
 # Builds and tests the Java SDK (packages/java): generates models and the policy from
 # openapi/modelwire.yaml, runs unit tests, the shared vectors and the conformance scenarios against
 # the mock server (packages/mock-server/dist, built by the TS build that runs before this script).
+# OpenTelemetry: the telemetry-* scenarios run with a real OpenTelemetry SDK; OptionalOpenTelemetryTest
+# forks JVMs without the API and under the OpenTelemetry Java agent (copied into target/otel-agent by
+# the build from the local Maven repository).
 # Maven downloads its dependencies on the first run (Maven Central) and works offline afterwards.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

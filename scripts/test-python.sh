@@ -31,8 +31,9 @@ fi
 
 cd "$PKG"
 echo "test-python: ruff"
-"$VENV/bin/ruff" check src tests tests_keycloak ../../bench/python ../../examples/python
-"$VENV/bin/ruff" format --check src tests tests_keycloak ../../bench/python ../../examples/python
+EXAMPLES=(../../examples/python ../../examples/python-otel)
+"$VENV/bin/ruff" check src tests tests_keycloak ../../bench/python "${EXAMPLES[@]}"
+"$VENV/bin/ruff" format --check src tests tests_keycloak ../../bench/python "${EXAMPLES[@]}"
 echo "test-python: mypy --strict"
 "$VENV/bin/mypy"
 echo "test-python: generated code drift check"

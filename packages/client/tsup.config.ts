@@ -12,6 +12,8 @@ export default defineConfig([
     sourcemap: true,
     target: 'node22',
     splitting: false,
+    // `import.meta.url` (the optional @opentelemetry/api is resolved from it) needs tsup's CJS shim.
+    shims: true,
     noExternal: ['ky', 'p-retry', 'is-network-error'],
   },
 ]);

@@ -31,12 +31,14 @@ const realms = {
 };
 const NAMES = Object.keys(realms);
 const JWT_NAMES = ['es256', 'rs256'];
+const SCRIPT_TIMEOUT_MS = 420_000;
 
 /** Runs the script; resolves to { code, stdout, stderr } (stdout may hold a client secret: never print it). */
 function runScript(env) {
   return new Promise((resolve) => {
-    execFile('bash', [SCRIPT], { env: { ...process.env, ...env }, timeout: 180_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? (error.code ?? 1) : 0, stdout, stderr }),
+    execFile('bash', [SCRIPT], { env: { ...process.env, ...env }, timeout: SCRIPT_TIMEOUT_MS }, (error, stdout, stderr) =>
+      // A run killed by the timeout says so (each kcadm.sh call is a JVM start: slow on a busy 2-core machine).
+      resolve({ code: error ? (error.killed ? `killed after ${SCRIPT_TIMEOUT_MS} ms` : (error.code ?? 1)) : 0, stdout, stderr }),
     );
   });
 }

@@ -11,6 +11,7 @@ import {
   type ModelwireEvent,
   RateLimitError,
 } from '@modelwire/client';
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { createClientMetrics } from './client-metrics.ts';
 import { PROMETHEUS_CONTENT_TYPE } from './prometheus.ts';
 
@@ -124,13 +125,28 @@ export function createScoringService(options: ServiceOptions): { server: Server;
     },
   });
 
+  const tracer = trace.getTracer('node-service');
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'POST' && path === '/score') {
-      score(client, req, res).catch(() => {
-        if (!res.headersSent) sendJson(res, 500, { error: 'INTERNAL' });
-        else res.destroy();
-      });
+      // A SERVER span continuing the caller's trace: the client's `predict` span becomes its child (no-op without an OTel SDK).
+      const incoming = propagation.extract(context.active(), req.headers);
+      tracer.startActiveSpan(
+        'POST /score',
+        { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'POST', 'http.route': '/score' } },
+        incoming,
+        (span) => {
+          res.on('close', () => {
+            span.setAttribute('http.response.status_code', res.statusCode);
+            if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+            span.end();
+          });
+          score(client, req, res).catch(() => {
+            if (!res.headersSent) sendJson(res, 500, { error: 'INTERNAL' });
+            else res.destroy();
+          });
+        },
+      );
       return;
     }
     if (req.method === 'GET' && path === '/metrics') {

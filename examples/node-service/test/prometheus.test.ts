@@ -32,7 +32,15 @@ describe('Prometheus text format', () => {
     const { registry, onEvent } = createClientMetrics();
     const call = { model: 'm', version: null, requestId: 'r' };
     onEvent({ type: 'response', ...call, attempt: 1, method: 'POST', path: '/models/m/predict', status: 503, latencyMs: 30 });
-    onEvent({ type: 'request_error', ...call, attempt: 2, errorCode: 'CONNECTION_ERROR', latencyMs: 2 });
+    onEvent({
+      type: 'request_error',
+      ...call,
+      attempt: 2,
+      method: 'POST',
+      path: '/models/m/predict',
+      errorCode: 'CONNECTION_ERROR',
+      latencyMs: 2,
+    });
     onEvent({ type: 'breaker_open', model: 'm', version: null });
     onEvent({ type: 'breaker_half_open', model: 'm', version: null });
     const text = registry.render();

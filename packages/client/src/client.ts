@@ -1,10 +1,12 @@
 import { FailurePause } from './auth/failure-pause.js';
 import { type TokenSource, tokenSource } from './auth/token-source.js';
 import { AbortedError, DeadlineExceededError } from './errors/error-classes.js';
+import { ModelwireError } from './errors/modelwire-error.js';
 import { type BreakerState, emitter, type ModelwireEvent } from './events.js';
 import { DEFAULT_POLICY, FINAL_JOB_STATES } from './generated/policy.js';
-import type { CallContext } from './internal/call-context.js';
-import { envelopeBody, prepareInput } from './internal/envelope.js';
+import type { Answer, CallContext } from './internal/call-context.js';
+import { CallScope, operationName, type ScopeDeps } from './internal/call-scope.js';
+import { checkedInput, envelopeBody, type InputDeps, prepareInput } from './internal/envelope.js';
 import { newId } from './internal/ids.js';
 import { toPrediction } from './internal/mappers.js';
 import {
@@ -23,7 +25,8 @@ import { sendStage } from './internal/send-stage.js';
 import { type ClientOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { assemblePipelines, type Pipeline, type PipelineName } from './pipeline.js';
 import type { BreakerRegistry } from './policies/breaker-stage.js';
-import { startTrace } from './trace.js';
+import type { OtelApi } from './telemetry/otel-api.js';
+import { Telemetry } from './telemetry/telemetry.js';
 import type { Transport } from './transport/transport.js';
 import type {
   CallOptions,
@@ -78,18 +81,26 @@ export interface ModelwireClient {
  * const client = createClient({ baseUrl: 'http://127.0.0.1:4010/v1', auth: { token: process.env.MODELWIRE_TOKEN! } });
  * const { result, confidence } = await client.predict('fraud-score', { amount: 120, country: 'FR' });
  */
-export function createClientWith(options: ClientOptions, defaultTransport: (o: ClientOptions) => Transport): ModelwireClient {
+export function createClientWith(
+  options: ClientOptions,
+  defaultTransport: (o: ClientOptions) => Transport,
+  otelApi: () => OtelApi | undefined = () => undefined,
+): ModelwireClient {
   const opts = resolveOptions(options);
-  return new PipelineClient(opts, opts.transport ?? defaultTransport(options));
+  const telemetry = Telemetry.create(opts.telemetry === false ? undefined : otelApi(), opts.telemetry, opts.baseUrl);
+  return new PipelineClient(opts, opts.transport ?? defaultTransport(options), telemetry);
 }
 
 /** What one call adds to its operation: its body, version pin, keys and cache use. */
 type CallRequest = Partial<
   Pick<CallContext, 'version' | 'body' | 'idempotencyKey' | 'presetToken' | 'deadlineAt' | 'cacheKey' | 'useCache'>
 > & {
-  /** True when `prepareInput` already checked the model and the options. */
+  /** True when `checkedInput` already checked the model and the options. */
   validated?: boolean;
 };
+
+/** Work a call does inside its scope before the pipeline (the token wait of predict and submitJob). */
+type Prepare = (scope: CallScope) => Promise<CallRequest>;
 
 /**
  * The client: wiring (pipelines, tokens, events) plus one descriptor per public operation. Methods are
@@ -98,7 +109,8 @@ type CallRequest = Partial<
 class PipelineClient implements ModelwireClient {
   private readonly emit: (event: ModelwireEvent) => void;
   private readonly tokens: TokenSource;
-  private readonly inputDeps: Parameters<typeof prepareInput>[3];
+  private readonly inputDeps: InputDeps;
+  private readonly scopeDeps: ScopeDeps;
   private readonly pipelines: Record<PipelineName, Pipeline>;
   private readonly breakers: BreakerRegistry | undefined;
   /** Each model's `min_confidence` threshold, learnt from `modelInfo`, for `lowConfidence`. */
@@ -107,9 +119,18 @@ class PipelineClient implements ModelwireClient {
   constructor(
     private readonly opts: ResolvedOptions,
     private readonly transport: Transport,
+    private readonly telemetry: Telemetry | undefined,
   ) {
     const { clock } = opts;
-    this.emit = emitter(opts.onEvent);
+    const hook = emitter(opts.onEvent);
+    // Metrics are derived from the events: with telemetry on, every event also feeds them.
+    this.emit = telemetry
+      ? (event) => {
+          hook(event);
+          telemetry.recordEvent(event);
+        }
+      : hook;
+    this.scopeDeps = { telemetry, clock, emit: this.emit, observed: opts.onEvent !== undefined || telemetry !== undefined };
     const pause = new FailurePause(
       DEFAULT_POLICY.tokenFailureBackoffInitialMs,
       DEFAULT_POLICY.tokenFailureBackoffMaxMs,
@@ -139,33 +160,35 @@ class PipelineClient implements ModelwireClient {
   readonly predict = async <R>(model: string, data: Record<string, unknown>, options: PredictOptions = {}): Promise<Prediction<R>> => {
     // The deadline starts now: the token wait before the pipeline counts against it.
     const deadlineAt = this.deadlineAt(options);
-    const input = await prepareInput(model, data, options, this.inputDeps, deadlineAt);
+    const dataJson = checkedInput(model, data, options, this.inputDeps);
     const minConfidence = options.minConfidence ?? this.opts.minConfidence ?? this.thresholds.get(model);
     const operation = predictOperation((answer, ctx) => toPrediction<R>(answer, ctx, minConfidence));
-    return this.call(operation, model, options, {
-      validated: true,
-      version: options.version,
-      idempotencyKey: newId(),
-      presetToken: input.token,
-      deadlineAt,
-      cacheKey: input.key,
-      useCache: options.cache !== false && this.opts.cache !== false,
-      body: (ctx) => envelopeBody(ctx, input, model, options.meta),
+    return this.call(operation, model, options, { validated: true, version: options.version }, async (scope) => {
+      const input = await prepareInput(model, dataJson, options, this.inputDeps, deadlineAt, scope.requestId);
+      return {
+        idempotencyKey: newId(),
+        presetToken: input.token,
+        deadlineAt,
+        cacheKey: input.key,
+        useCache: options.cache !== false && this.opts.cache !== false,
+        body: (ctx) => envelopeBody(ctx, input, model, options.meta),
+      };
     });
   };
 
   readonly submitJob = async (model: string, data: Record<string, unknown>, options: SubmitJobOptions = {}): Promise<Job> => {
     // The deadline starts now: the token wait before the pipeline counts against it.
     const deadlineAt = this.deadlineAt(options);
-    const input = await prepareInput(model, data, options, this.inputDeps, deadlineAt);
+    const dataJson = checkedInput(model, data, options, this.inputDeps);
     const extra = options.callbackUrl ? `,"callback_url":${JSON.stringify(options.callbackUrl)}` : '';
-    return this.call(submitJobOperation, model, options, {
-      validated: true,
-      version: options.version,
-      idempotencyKey: options.idempotencyKey ?? newId(),
-      presetToken: input.token,
-      deadlineAt,
-      body: (ctx) => envelopeBody(ctx, input, model, options.meta, extra),
+    return this.call(submitJobOperation, model, options, { validated: true, version: options.version }, async (scope) => {
+      const input = await prepareInput(model, dataJson, options, this.inputDeps, deadlineAt, scope.requestId);
+      return {
+        idempotencyKey: options.idempotencyKey ?? newId(),
+        presetToken: input.token,
+        deadlineAt,
+        body: (ctx) => envelopeBody(ctx, input, model, options.meta, extra),
+      };
     });
   };
 
@@ -181,11 +204,32 @@ class PipelineClient implements ModelwireClient {
     checkModel(model);
     checkWaitOptions(options);
     checkCallOptions({ signal: options.signal });
+    const deadlineAt = this.opts.clock.now() + (options.timeoutMs ?? this.opts.deadlineMs);
+    // One span around the polls (docs/semantics.md "Telemetry"): each get_job call is its child.
+    const span = this.telemetry?.startCall(
+      'wait_for_job',
+      model,
+      { 'modelwire.operation': 'wait_for_job', 'modelwire.model': model },
+      undefined,
+    );
+    if (span === undefined) return this.pollJob(model, jobId, options, deadlineAt);
+    let polls = 0;
+    try {
+      const job = await span.activate(() => this.pollJob(model, jobId, options, deadlineAt, () => polls++));
+      span.end({ attempts: polls });
+      return job;
+    } catch (error) {
+      span.end({ attempts: polls, errorCode: error instanceof ModelwireError ? error.code : 'INTERNAL_ERROR' });
+      throw error;
+    }
+  };
+
+  private async pollJob(model: string, jobId: string, options: WaitForJobOptions, deadlineAt: number, onPoll = () => {}): Promise<Job> {
     const P = DEFAULT_POLICY.jobs;
     const { clock } = this.opts;
-    const deadlineAt = clock.now() + (options.timeoutMs ?? this.opts.deadlineMs);
     let delay = options.pollInitialMs ?? P.pollInitialMs;
     for (;;) {
+      onPoll();
       const job = await this.getJob(model, jobId, { signal: options.signal });
       if (FINAL_STATES.has(job.state)) return job;
       const remaining = deadlineAt - clock.now();
@@ -202,7 +246,7 @@ class PipelineClient implements ModelwireClient {
       }
       delay = Math.min(options.pollMaxMs ?? P.pollMaxMs, delay * (options.pollMultiplier ?? P.pollMultiplier));
     }
-  };
+  }
 
   readonly feedback = async (model: string, input: FeedbackInput, options: CallOptions = {}): Promise<FeedbackReceipt> => {
     checkModel(model);
@@ -238,14 +282,55 @@ class PipelineClient implements ModelwireClient {
     if (!this.opts.transport) await this.transport.close?.();
   };
 
-  /** THE way every operation runs: validate, build the call's context, run its pipeline, map the answer. */
-  private async call<T, E>(operation: Operation<T, E>, model: string | undefined, options: CallOptions, request?: CallRequest): Promise<T> {
-    if (!request?.validated) {
+  /**
+   * THE way every operation runs: validate (a bad call ends here, unobserved), open the call's scope
+   * (request id, trace, call span), prepare, build the context, run its pipeline, map the answer, and
+   * settle the scope (`call_end`, span end) however it ended.
+   */
+  private async call<T, E>(
+    operation: Operation<T, E>,
+    model: string | undefined,
+    options: CallOptions,
+    request: CallRequest = {},
+    prepare?: Prepare,
+  ): Promise<T> {
+    if (!request.validated) {
       if (model !== undefined) checkModel(model);
       checkCallOptions(options);
     }
-    const ctx = this.context(operation, model, options, request);
-    return operation.result(await this.pipelines[operation.pipeline](ctx), ctx);
+    if (options.signal?.aborted) throw new AbortedError('the call was aborted before it started', { code: 'ABORTED' });
+    const traceparent = options.traceparent ?? this.opts.traceparent?.();
+    const scope = new CallScope(
+      this.scopeDeps,
+      operationName(operation.name),
+      model,
+      request.version,
+      options.requestId ?? newId(),
+      traceparent,
+    );
+    let answer: Answer | undefined;
+    let failure: { error: unknown } | undefined;
+    try {
+      const prepared = prepare ? { ...request, ...(await prepare(scope)) } : request;
+      const ctx = this.context(operation, model, options, prepared, scope);
+      answer = await this.pipelines[operation.pipeline](ctx);
+      return operation.result(answer, ctx);
+    } catch (error) {
+      failure = { error };
+      throw error;
+    } finally {
+      scope.settle(failure ? undefined : answer, failure?.error, this.breakerOf(operation, model, request.version));
+    }
+  }
+
+  /** The primary's breaker state, for operations behind a breaker. */
+  private breakerOf(
+    operation: Operation<unknown, never>,
+    model: string | undefined,
+    version: string | undefined,
+  ): BreakerState | undefined {
+    if (!this.breakers || model === undefined || operation.pipeline === 'read') return undefined;
+    return this.breakers.get(model, version).state;
   }
 
   /** When a call that starts now must have settled. */
@@ -257,11 +342,10 @@ class PipelineClient implements ModelwireClient {
     operation: Operation<unknown, never>,
     model: string | undefined,
     call: CallOptions,
-    request: CallRequest = {},
+    request: CallRequest,
+    scope: CallScope,
   ): CallContext {
-    if (call.signal?.aborted) throw new AbortedError('the call was aborted before it started', { code: 'ABORTED' });
     const { opts } = this;
-    const trace = startTrace(call.traceparent ?? opts.traceparent?.());
     return {
       operation: operation.name,
       method: operation.method,
@@ -273,16 +357,17 @@ class PipelineClient implements ModelwireClient {
       presetToken: request.presetToken,
       cacheKey: request.cacheKey,
       useCache: request.useCache ?? false,
-      requestId: call.requestId ?? newId(),
-      traceId: trace.traceId,
-      traceFlags: trace.flags,
+      requestId: scope.requestId,
+      traceId: scope.traceId,
+      traceFlags: scope.traceFlags,
       signal: call.signal,
       deadlineAt: request.deadlineAt ?? this.deadlineAt(call),
       perCallDeadline: call.deadlineMs !== undefined,
       timeoutMs: call.timeoutMs ?? opts.timeoutMs,
-      counter: { attempts: 0 },
+      counter: scope.progress,
+      span: scope.span,
       emit: this.emit,
-      observed: opts.onEvent !== undefined,
+      observed: this.scopeDeps.observed,
     };
   }
 }

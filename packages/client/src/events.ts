@@ -33,10 +33,26 @@ export type ModelwireEvent =
   | ({ type: 'cache_hit' | 'cache_miss' | 'coalesced' | 'cache_stale' } & InCall)
   | ({ type: 'request'; attempt: number; method: string; path: string } & InCall)
   | ({ type: 'response'; attempt: number; method: string; path: string; status: number; latencyMs: number } & InCall)
-  | ({ type: 'request_error'; attempt: number; errorCode: AttemptErrorCode; latencyMs: number } & InCall)
+  | ({ type: 'request_error'; attempt: number; method: string; path: string; errorCode: AttemptErrorCode; latencyMs: number } & InCall)
   | ({ type: 'breaker_open' | 'breaker_half_open' | 'breaker_close' } & About)
   | ({ type: 'retry'; attempt: number; delayMs: number; errorCode: string } & InCall)
-  | ({ type: 'fallback'; to: string; reason: 'circuit_open' | 'retries_exhausted' } & InCall);
+  | ({ type: 'fallback'; to: string; reason: 'circuit_open' | 'retries_exhausted' } & InCall)
+  | ({ type: 'call_end' } & CallEnd & InCall);
+
+/** How a logical call settled: the last event of every call (docs/semantics.md "Events"). */
+export interface CallEnd {
+  /** The snake_case operation name: `predict`, `submit_job`, `get_job`, … */
+  operation: string;
+  /** `ok`, or the error's `code` (`MODEL_UNAVAILABLE`, `TIMEOUT`, `DEADLINE_EXCEEDED`, …). */
+  outcome: string;
+  /** End to end, retries, fallback and token wait included. */
+  latencyMs: number;
+  attempts: number;
+  cached: boolean;
+  coalesced: boolean;
+  /** The backup model that was called, or null. */
+  fallback: string | null;
+}
 
 /** Calls the user's hook without letting its exceptions break a call. */
 export function emitter(hook: ((event: ModelwireEvent) => void) | undefined): (event: ModelwireEvent) => void {

@@ -1,6 +1,7 @@
 // Node entry: the undici transport by default (fast path), ky when a custom `fetch` is given.
 import { createClientWith, type ModelwireClient } from './client.js';
 import type { ClientOptions } from './options.js';
+import { loadOtelApi } from './telemetry/load-otel-api.js';
 import { kyTransport } from './transport/ky-transport.js';
 import { undiciTransport } from './transport/undici-transport.js';
 
@@ -17,5 +18,5 @@ export { undiciTransport };
  * console.log(p.result.label, p.confidence, p.requestId);
  */
 export function createClient(options: ClientOptions): ModelwireClient {
-  return createClientWith(options, (o) => (o.fetch ? kyTransport(o.fetch) : undiciTransport()));
+  return createClientWith(options, (o) => (o.fetch ? kyTransport(o.fetch) : undiciTransport()), loadOtelApi);
 }

@@ -2,6 +2,7 @@ import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import type { ModelwireEvent } from './events.js';
 import { DEFAULT_POLICY } from './generated/policy.js';
+import type { TelemetryOptions } from './telemetry/otel-api.js';
 import type { Transport } from './transport/transport.js';
 import { checkMinConfidence, invalidOption, nonNegative, nonNegativeInteger, positive, positiveInteger, shown } from './validation.js';
 
@@ -129,8 +130,13 @@ export interface ClientOptions {
   fetch?: typeof fetch;
   /** A transport replacing HTTP entirely (tests). */
   transport?: Transport;
-  /** Returns the active trace context's `traceparent`, e.g. from OpenTelemetry. */
+  /** Returns a `traceparent` to continue when a call has none (without OpenTelemetry, or to override its active context). */
   traceparent?: () => string | undefined;
+  /**
+   * OpenTelemetry spans and metrics (docs/semantics.md "Telemetry"): on by default when
+   * `@opentelemetry/api` is installed (its global providers); pass providers to use others, `false` to turn it off.
+   */
+  telemetry?: TelemetryOptions | false;
   /** The clock (tests). */
   clock?: Clock;
   /** Randomness for jitter and ids (tests). */
@@ -166,6 +172,7 @@ export interface ResolvedOptions {
   onEvent: ((event: ModelwireEvent) => void) | undefined;
   transport: Transport | undefined;
   traceparent: (() => string | undefined) | undefined;
+  telemetry: TelemetryOptions | false | undefined;
   clock: Clock;
   random: () => number;
   headers: Record<string, string>;
@@ -199,6 +206,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     onEvent: options.onEvent,
     transport: options.transport,
     traceparent: options.traceparent,
+    telemetry: checkTelemetry(options.telemetry),
     clock: options.clock ?? systemClock,
     random: options.random ?? Math.random,
     headers: options.headers ?? {},
@@ -295,4 +303,16 @@ function resolveCache(c: CacheOptions | false | undefined): ResolvedOptions['cac
     maxBytes: positive('cache.maxBytes', c?.maxBytes, P.maxBytes),
     staleIfError: c?.staleIfError ?? P.staleIfError,
   };
+}
+
+function checkTelemetry(telemetry: unknown): TelemetryOptions | false | undefined {
+  if (telemetry === undefined || telemetry === false) return telemetry;
+  if (typeof telemetry !== 'object' || telemetry === null)
+    invalidOption(`telemetry must be false or { tracerProvider?, meterProvider? }, got ${shown(telemetry)}`);
+  const { tracerProvider, meterProvider } = telemetry as TelemetryOptions;
+  if (tracerProvider !== undefined && typeof tracerProvider?.getTracer !== 'function')
+    invalidOption('telemetry.tracerProvider must have getTracer()');
+  if (meterProvider !== undefined && typeof meterProvider?.getMeter !== 'function')
+    invalidOption('telemetry.meterProvider must have getMeter()');
+  return telemetry as TelemetryOptions;
 }

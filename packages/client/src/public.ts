@@ -10,7 +10,7 @@ export { systemClock } from './clock.js';
 export * from './errors/error-classes.js';
 export type { ErrorKind, FieldError } from './errors/modelwire-error.js';
 export { ModelwireError } from './errors/modelwire-error.js';
-export type { AttemptErrorCode, BreakerState, ModelwireEvent } from './events.js';
+export type { AttemptErrorCode, BreakerState, CallEnd, ModelwireEvent } from './events.js';
 export { DEFAULT_POLICY } from './generated/policy.js';
 export type { FallbackInfo } from './internal/call-context.js';
 export { sha256Hex } from './internal/sha256.js';
@@ -18,6 +18,7 @@ export type { AuthOptions, BreakerOptions, CacheOptions, ClientOptions, OidcOpti
 export { PIPELINE_ORDER } from './pipeline.js';
 export { redactHeaders } from './redact.js';
 export { parseRetryAfter } from './retry-after.js';
+export type { OtelMeterProvider, OtelTracerProvider, TelemetryOptions } from './telemetry/otel-api.js';
 export { ManualClock } from './testing-clock.js';
 export { kyTransport } from './transport/ky-transport.js';
 export type { HttpRequest, HttpResponse, Transport } from './transport/transport.js';

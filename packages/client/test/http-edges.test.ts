@@ -59,7 +59,7 @@ describe.each(transports)('HTTP edges with the %s transport', (_name, makeTransp
     expect(error).toBeInstanceOf(MalformedResponseError);
     expect(error.code).toBe('MALFORMED_RESPONSE');
     expect(server.seen).toHaveLength(1);
-    expect(events.map((e) => e.type)).toEqual(['request', 'response']);
+    expect(events.map((e) => e.type)).toEqual(['request', 'response', 'call_end']);
   });
 
   it('a 503 body that is not UTF-8 keeps the status kind and its default code (framed or chunked)', async () => {

@@ -259,7 +259,7 @@ describe('trace context and events', () => {
       path: '/models/m/predict',
     });
     expect(JSON.stringify(events)).not.toContain('tkn-abcdef');
-    expect(events.map((e) => e.type)).toEqual(['cache_miss', 'request', 'response']);
+    expect(events.map((e) => e.type)).toEqual(['cache_miss', 'request', 'response', 'call_end']);
     const throwing = createClient({
       baseUrl,
       transport: async () => ({ status: 200, headers: {}, body: ok({}) }),

@@ -387,13 +387,23 @@ describe('events (docs/semantics.md, Events)', () => {
     const path = '/models/m/predict';
     expect(events.map(({ latencyMs, ...e }: ModelwireEvent & { latencyMs?: number }) => e)).toEqual([
       { type: 'request', ...call, attempt: 1, method: 'POST', path },
-      { type: 'request_error', ...call, attempt: 1, errorCode: 'CONNECTION_ERROR' },
+      { type: 'request_error', ...call, attempt: 1, method: 'POST', path, errorCode: 'CONNECTION_ERROR' },
       { type: 'retry', ...call, attempt: 1, delayMs: 10, errorCode: 'CONNECTION_ERROR' },
       { type: 'request', ...call, attempt: 2, method: 'POST', path },
       { type: 'response', ...call, attempt: 2, method: 'POST', path, status: 503 },
       { type: 'fallback', ...call, to: 'm-backup', reason: 'retries_exhausted' },
       { type: 'request', ...backup, attempt: 3, method: 'POST', path: '/models/m-backup/predict' },
       { type: 'response', ...backup, attempt: 3, method: 'POST', path: '/models/m-backup/predict', status: 200 },
+      {
+        type: 'call_end',
+        ...call,
+        operation: 'predict',
+        outcome: 'ok',
+        attempts: 3,
+        cached: false,
+        coalesced: false,
+        fallback: 'm-backup',
+      },
     ]);
   });
 

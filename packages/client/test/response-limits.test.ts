@@ -56,7 +56,7 @@ describe.each(transports)('response limits with the %s transport', (_name, makeT
     expect(error).toBeInstanceOf(MalformedResponseError);
     expect(error.code).toBe('RESPONSE_TOO_LARGE');
     expect(server.seen).toHaveLength(1);
-    expect(events.map((e) => e.type)).toEqual(['request', 'response']);
+    expect(events.map((e) => e.type)).toEqual(['request', 'response', 'call_end']);
   });
 
   it('a chunked body is cut off once the running count exceeds maxResponseBytes', async () => {

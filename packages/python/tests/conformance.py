@@ -6,7 +6,8 @@ Run it alone (prints ``N passed, N failed, N skipped`` and the skips with their 
     python -m tests.conformance            # from packages/python, sync client
     python -m tests.conformance --async    # AsyncClient
 
-pytest runs every scenario through ``tests/test_conformance.py``.
+pytest runs every scenario through ``tests/test_conformance.py``. Telemetry scenarios
+(``telemetry-*.json``) run with a real OpenTelemetry SDK: ``conformance_telemetry.py``.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from .conformance_expect import (
     ok_outcome,
 )
 from .conformance_observe import check_observation
+from .conformance_telemetry import TelemetryRun, check_metrics, check_spans
 from .conftest import SCENARIOS, MockServer, start_mock
 
 SKIP_FILE = SCENARIOS.parent / "skip" / "python.json"
@@ -270,6 +272,9 @@ class _Run:
         self.tokens: list[TokenState] = []
         self.events: list[Event] = []  # every event the client emitted, in order
         self.counts_mark = 0
+        # Telemetry scenarios run with a real OpenTelemetry SDK (conformance_telemetry.py).
+        telemetry = scenario["name"].startswith("telemetry-")
+        self.telemetry: TelemetryRun | None = TelemetryRun() if telemetry else None
 
     def on_event(self, event: Event) -> None:
         self.events.append(event)  # list.append is atomic: calls on several threads may emit
@@ -280,7 +285,53 @@ class _Run:
             self.server.scenario(substitute(self.scenario["server"], self.vars))
         options = client_options(substitute(self.scenario["client"], self.vars), self.tokens)
         options["on_event"] = self.on_event
+        if self.telemetry is not None:
+            options["meter_provider"] = self.telemetry.meter_provider
         return options
+
+    def step_span(self) -> contextlib.AbstractContextManager[Any]:
+        """A call's own active step span (telemetry scenarios), else nothing."""
+        if self.telemetry is None:
+            return contextlib.nullcontext()
+        return self.telemetry.step_span()
+
+    def wire_mark(self, raw: dict[str, Any], alone: bool) -> int | None:
+        """The request log's last ``seq`` before a call whose ``wire`` is checked, else None."""
+        if self.telemetry is None or not alone or "wire" not in raw.get("expect", {}):
+            return None
+        return max([r["seq"] for r in self.server.requests()], default=0)
+
+    def check_telemetry(
+        self, raw: dict[str, Any], label: str, step: Any, wire_mark: int | None
+    ) -> None:
+        """A call step's ``spans`` / ``wire`` expectations (telemetry scenarios)."""
+        if self.telemetry is None or "spans" not in raw["expect"]:
+            return
+        step_raw = substitute(raw, self.vars)
+        requests = None
+        if wire_mark is not None:
+            requests = [r for r in self.server.requests() if r["seq"] > wire_mark]
+        note = f" ({step_raw['note']})" if step_raw.get("note") else ""
+        traceparent = (step_raw.get("options") or {}).get("traceparent")
+        self.problems.extend(
+            check_spans(
+                f"{label} {step_raw['call']}{note}",
+                step_raw["expect"],
+                step,
+                self.telemetry,
+                requests,
+                traceparent,
+            )
+        )
+
+    def finish_telemetry(self) -> None:
+        """The scenario-level ``metrics`` (after the last step, one collection)."""
+        if self.telemetry is None:
+            return
+        try:
+            self.problems.extend(check_metrics(self.scenario.get("metrics", []), self.telemetry))
+        finally:
+            self.telemetry.close()
 
     def record(
         self,
@@ -377,14 +428,17 @@ def run_scenario_sync(scenario: dict[str, Any], server: MockServer) -> list[str]
 
     def one(raw: dict[str, Any], label: str, alone: bool = False) -> None:
         step = substitute(raw, run.vars)
+        wire_mark = run.wire_mark(raw, alone)
         mark = len(run.events)
-        started = time.perf_counter()
-        try:
-            got = ok_outcome(step["call"], invoke_sync(client, step))
-        except Exception as err:
-            got = error_outcome(err)
-        elapsed = (time.perf_counter() - started) * 1000
+        with run.step_span() as step_span:
+            started = time.perf_counter()
+            try:
+                got = ok_outcome(step["call"], invoke_sync(client, step))
+            except Exception as err:
+                got = error_outcome(err)
+            elapsed = (time.perf_counter() - started) * 1000
         run.record(raw, label, got, elapsed, run.events[mark:] if alone else None)
+        run.check_telemetry(raw, label, step_span, wire_mark)
 
     with client, ThreadPoolExecutor(max_workers=16) as pool:
         for i, step in enumerate(scenario["steps"], 1):
@@ -406,6 +460,7 @@ def run_scenario_sync(scenario: dict[str, Any], server: MockServer) -> list[str]
                 run.other_step(step, label, client.breaker_state)
         if scenario.get("observe"):
             run.observe(scenario["observe"], "observe")
+    run.finish_telemetry()
     run.check_events_hide_credentials(base_url)
     return run.problems
 
@@ -419,14 +474,17 @@ async def run_scenario_async(scenario: dict[str, Any], server: MockServer) -> li
         client: AsyncClient, raw: dict[str, Any], label: str, alone: bool = False
     ) -> None:
         step = substitute(raw, run.vars)
+        wire_mark = await asyncio.to_thread(run.wire_mark, raw, alone)
         mark = len(run.events)
-        started = time.perf_counter()
-        try:
-            got = ok_outcome(step["call"], await invoke_async(client, step))
-        except Exception as err:
-            got = error_outcome(err)
-        elapsed = (time.perf_counter() - started) * 1000
+        with run.step_span() as step_span:
+            started = time.perf_counter()
+            try:
+                got = ok_outcome(step["call"], await invoke_async(client, step))
+            except Exception as err:
+                got = error_outcome(err)
+            elapsed = (time.perf_counter() - started) * 1000
         run.record(raw, label, got, elapsed, run.events[mark:] if alone else None)
+        await asyncio.to_thread(run.check_telemetry, raw, label, step_span, wire_mark)
 
     async with AsyncClient(base_url, **options) as client:
         for i, step in enumerate(scenario["steps"], 1):
@@ -443,6 +501,7 @@ async def run_scenario_async(scenario: dict[str, Any], server: MockServer) -> li
                 await asyncio.to_thread(run.other_step, step, label, client.breaker_state)
         if scenario.get("observe"):
             await asyncio.to_thread(run.observe, scenario["observe"], "observe")
+    run.finish_telemetry()
     run.check_events_hide_credentials(base_url)
     return run.problems
 

@@ -110,7 +110,15 @@ def test_events_cover_request_response_retry_with_latency() -> None:
     with make_client(script, on_event=boom) as client:
         client.predict("fraud-score", {"a": 1})
     kinds = [e.type for e in events]
-    assert kinds == ["cache_miss", "request", "response", "retry", "request", "response"]
+    assert kinds == [
+        "cache_miss",
+        "request",
+        "response",
+        "retry",
+        "request",
+        "response",
+        "call_end",
+    ]
     responses = [e for e in events if e.type == "response"]
     assert [e.status for e in responses] == [503, 200]
     assert all(e.latency_ms is not None for e in responses)

@@ -85,7 +85,9 @@ def test_a_prediction_goes_through_every_stage_in_order() -> None:
         "fallback",
         "request",
         "response",
+        "call_end",
     ]
+    assert events[-1].outcome == "ok" and events[-1].fallback == "fraud-score-backup"
     assert [e.attempt for e in events if e.type == "request"] == [1, 2, 3]
     second = client.predict("fraud-score", {"amount": 1})  # the backup's answer is not cached
     assert second.cached is False
@@ -122,6 +124,7 @@ def test_timeouts_and_resets_are_request_errors_then_retries() -> None:
         ("retry", 2, "CONNECTION_ERROR"),
         ("request", 3, None),
         ("response", 3, None),
+        ("call_end", None, None),
     ]
     assert events[0].method == "POST" and events[0].path == "/models/fraud-score/predict"
 
@@ -151,4 +154,6 @@ def test_a_cancelled_task_reports_aborted_before_the_cancellation_propagates() -
     assert [(e.type, e.error_code) for e in events] == [
         ("request", None),
         ("request_error", "ABORTED"),
+        ("call_end", None),
     ]
+    assert events[-1].outcome == "ABORTED" and events[-1].attempts == 1

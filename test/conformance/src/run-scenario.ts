@@ -4,6 +4,7 @@ import { checkEventCounts, checkEvents, type SnakeEvent, toSnakeEvent } from './
 import type { MockAdmin } from './mock-admin.js';
 import { checkObservation } from './observe.js';
 import type { CallStep, Expect, Observation, Scenario, Step } from './scenario.js';
+import { TelemetryRun } from './telemetry.js';
 
 /** The slice of the TypeScript client the runner drives (see packages/client). */
 export interface ClientUnderTest {
@@ -231,6 +232,8 @@ interface RunState {
   logMark: number;
   /** Index into `events` where the next `event_counts` step starts counting. */
   countMark: number;
+  /** Set for telemetry scenarios: the OpenTelemetry SDK side of the run. */
+  telemetry: TelemetryRun | undefined;
 }
 
 /**
@@ -250,11 +253,15 @@ export async function runScenario(scenario: Scenario, ctx: RunContext): Promise<
   if (ctx.override) clientOptions = deepMerge(clientOptions, ctx.override);
   const events: SnakeEvent[] = [];
   const onEvent = (event: object) => events.push(toSnakeEvent(event));
-  const client = ctx.createClient({ ...toTsOptions(clientOptions, ctx.apiUrl, tokens), onEvent });
-  const state: RunState = { ctx, client, vars, tokens, problems: [], events, logMark: 0, countMark: 0 };
+  // Telemetry scenarios run with a real OpenTelemetry SDK; the others with telemetry off, as before.
+  const telemetry = scenario.name.startsWith('telemetry-') ? new TelemetryRun() : undefined;
+  const telemetryOption = telemetry ? { meterProvider: telemetry.meterProvider } : false;
+  const client = ctx.createClient({ ...toTsOptions(clientOptions, ctx.apiUrl, tokens), onEvent, telemetry: telemetryOption });
+  const state: RunState = { ctx, client, vars, tokens, problems: [], events, logMark: 0, countMark: 0, telemetry };
   try {
     for (const [i, step] of scenario.steps.entries()) await runStep(state, step as Step, `step ${i + 1}`);
     if (scenario.observe) await observe(state, scenario.observe, 'observe');
+    if (telemetry) state.problems.push(...(await telemetry.checkMetrics(substitute(scenario.metrics ?? [], vars))));
   } finally {
     await client.close?.();
   }
@@ -263,7 +270,7 @@ export async function runScenario(scenario: Scenario, ctx: RunContext): Promise<
 
 async function runStep(state: RunState, step: Step, label: string): Promise<void> {
   const { ctx, problems } = state;
-  if ('call' in step) await runCall(state, step, label);
+  if ('call' in step) await runCall(state, step, label, true);
   else if ('concurrent' in step) await Promise.all(step.concurrent.map((c, j) => runCall(state, c, `${label}.${j + 1}`)));
   else if ('sleep_ms' in step) await new Promise((r) => setTimeout(r, step.sleep_ms));
   else if ('reset_requests' in step) {
@@ -283,13 +290,20 @@ async function runStep(state: RunState, step: Step, label: string): Promise<void
   }
 }
 
-async function runCall(state: RunState, raw: CallStep, label: string): Promise<void> {
+async function runCall(state: RunState, raw: CallStep, label: string, alone = false): Promise<void> {
   const s = substitute(raw, state.vars);
   const firstEvent = state.events.length;
+  const { telemetry } = state;
+  const logMark = alone && s.expect.wire ? await lastSeq(state) : undefined;
   const started = performance.now();
   let got: Outcome;
+  let stepSpanId: string | undefined;
   try {
-    got = okOutcome(s.call, await invoke(state.client, s));
+    if (telemetry) {
+      const { span, outcome } = await telemetry.inStepSpan(() => invoke(state.client, s));
+      stepSpanId = span.spanContext().spanId;
+      got = okOutcome(s.call, await outcome);
+    } else got = okOutcome(s.call, await invoke(state.client, s));
   } catch (e) {
     got = errorOutcome(e);
   }
@@ -298,6 +312,21 @@ async function runCall(state: RunState, raw: CallStep, label: string): Promise<v
   const where = `${label} ${s.call}${s.note ? ` (${s.note})` : ''}`;
   state.problems.push(...checkExpect(where, s.expect, got, elapsed));
   if (s.expect.events) state.problems.push(...checkEvents(where, s.expect.events, state.events.slice(firstEvent)));
+  if (s.expect.spans) {
+    if (!telemetry || stepSpanId === undefined) throw new Error(`${where}: expect.spans needs a telemetry-* scenario`);
+    const parent = s.expect.spans_parent === 'traceparent_option' ? String(s.options?.traceparent).split('-')[2] : stepSpanId;
+    if (parent === undefined) throw new Error(`${where}: spans_parent traceparent_option needs options.traceparent`);
+    const { problems, clientSpans } = telemetry.checkSpans(where, s.expect.spans, parent);
+    state.problems.push(...problems);
+    if (logMark !== undefined) {
+      const sent = (await state.ctx.admin.requests()).filter((r) => r.seq > logMark);
+      state.problems.push(...TelemetryRun.checkWire(where, sent, clientSpans));
+    }
+  }
+}
+
+async function lastSeq(state: RunState): Promise<number> {
+  return (await state.ctx.admin.requests()).reduce((m, r) => Math.max(m, r.seq), 0);
 }
 
 /**

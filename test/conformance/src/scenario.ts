@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
+import type { ExpectedMetric, ExpectedSpan } from './telemetry.js';
 
 /** Where the scenario files, their schema and the skip lists live. */
 export const CONFORMANCE_DIR = fileURLToPath(new URL('../', import.meta.url));
@@ -38,6 +39,10 @@ export interface Expect {
   error_message_excludes?: string;
   /** Exactly the events emitted while the call ran, in order; listed keys only (snake_case). */
   events?: ExpectedEvent[];
+  /** Telemetry scenarios: the span trees the call made (README "Telemetry scenarios"). */
+  spans?: ExpectedSpan[];
+  spans_parent?: 'step' | 'traceparent_option';
+  wire?: 'attempt_spans';
 }
 
 /** One expected event (docs/semantics.md, Events): `type` plus any of its snake_case fields. */
@@ -106,6 +111,8 @@ export interface Scenario {
   client: Record<string, unknown>;
   steps: Step[];
   observe?: Observation[];
+  /** Telemetry scenarios: metric data points checked after the last step. */
+  metrics?: ExpectedMetric[];
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ModelwireEvent } from '../events.js';
+import type { CallSpan } from '../telemetry/call-span.js';
 
 /**
  * How a fallback answer came about.
@@ -55,11 +56,23 @@ export interface CallContext {
   /** True when the caller set its own deadline (coalesced callers then time out on their own). */
   perCallDeadline: boolean;
   timeoutMs: number;
-  /** HTTP attempts made so far for the logical call (shared across retries and fallback). */
-  counter: { attempts: number };
+  /** What the logical call did so far (one object shared by all its stages, also across retries and fallback). */
+  counter: CallProgress;
+  /** The call's recording OpenTelemetry span: attempts become its CLIENT children (docs/semantics.md "Telemetry"). */
+  span: CallSpan | undefined;
   emit: (event: ModelwireEvent) => void;
   /** False when nobody listens: hot paths then skip building events. */
   observed: boolean;
+}
+
+/** What the stages report about one logical call while it runs. */
+export interface CallProgress {
+  /** HTTP attempts made so far, primary and backup together. */
+  attempts: number;
+  /** The call joined an identical call in flight (a follower). */
+  coalesced: boolean;
+  /** The backup the fallback stage turned to, also when the backup then failed. */
+  fallback: FallbackInfo | undefined;
 }
 
 /** A pipeline stage: does its job around `next` (the rest of the pipeline). */

@@ -16,29 +16,53 @@ export interface PreparedInput {
   key: string;
 }
 
+/** What `prepareInput` needs from the client. */
+export interface InputDeps {
+  tokens: TokenSource;
+  cacheScope: string | undefined;
+  maxInputBytes: number;
+  maxJsonDepth: number;
+  clock: Clock;
+}
+
 /**
- * Validates a model input (options, model name, the data's JSON value domain and depth, size) and canonicalises it once. Asks for the
- * token here because the cache scope depends on it (waiting no longer than the call's deadline);
- * the first attempt then reuses that token.
+ * Validates a model input (options, model name, the data's JSON value domain and depth, size) and
+ * canonicalises it once: a bad input fails here, before the call starts (nothing is emitted or traced).
  *
- * @example const input = await prepareInput('fraud-score', { amount: 1 }, {}, { tokens, cacheScope: undefined, maxInputBytes: 1e6, maxJsonDepth: 100, clock }, clock.now() + 30_000);
+ * @example const dataJson = checkedInput('fraud-score', { amount: 1 }, {}, deps); // '{"amount":1}'
  */
-export async function prepareInput(
+export function checkedInput(
   model: string,
   data: Record<string, unknown>,
-  options: { version?: string; signal?: AbortSignal; requestId?: string },
-  deps: { tokens: TokenSource; cacheScope: string | undefined; maxInputBytes: number; maxJsonDepth: number; clock: Clock },
-  deadlineAt: number,
-): Promise<PreparedInput> {
+  options: { signal?: AbortSignal; requestId?: string },
+  deps: InputDeps,
+): string {
   checkCallOptions(options);
   checkModel(model);
   checkModelInput(data, deps.maxJsonDepth);
   const dataJson = canonicalJson(data);
   checkInputSize(dataJson, deps.maxInputBytes);
+  return dataJson;
+}
+
+/**
+ * Asks for the token of a checked input, because the cache scope depends on it (waiting no longer
+ * than the call's deadline), and computes the cache key; the first attempt then reuses that token.
+ *
+ * @example const input = await prepareInput('fraud-score', dataJson, {}, deps, clock.now() + 30_000, requestId);
+ */
+export async function prepareInput(
+  model: string,
+  dataJson: string,
+  options: { version?: string; signal?: AbortSignal },
+  deps: InputDeps,
+  deadlineAt: number,
+  requestId: string,
+): Promise<PreparedInput> {
   const pending = deps.tokens.token(false, options.signal);
   // No auth or a static token answers at once: only a source that fetches tokens needs a deadline timer.
   const token = deps.tokens.refreshable
-    ? await withinDeadline(pending, deadlineAt, deps.clock, 'while fetching a token', options.requestId)
+    ? await withinDeadline(pending, deadlineAt, deps.clock, 'while fetching a token', requestId)
     : await pending;
   const scope = deps.cacheScope ?? deps.tokens.scope(token);
   return { dataJson, token, scope, key: cacheKeyOfCanonicalData(model, options.version, scope, dataJson) };

@@ -6,6 +6,7 @@ import { ModelwireError } from '../errors/modelwire-error.js';
 import type { AttemptErrorCode } from '../events.js';
 import { AttemptTimedOut } from '../policies/timeout-stage.js';
 import { redactText } from '../redact.js';
+import type { AttemptSpan } from '../telemetry/attempt-span.js';
 import { formatTraceparent } from '../trace.js';
 import { BodyNotUtf8, type HttpRequest, type HttpResponse, ResponseTooLarge, type Transport } from '../transport/transport.js';
 import { baseUrlHint } from './base-url-hint.js';
@@ -45,8 +46,26 @@ export function sendStage(deps: SendDeps): (ctx: CallContext) => Promise<Answer>
       !forceRefresh && ctx.counter.attempts === 0 && ctx.presetToken !== undefined
         ? ctx.presetToken
         : await tokens.token(forceRefresh, ctx.signal);
-    const request = buildRequest(ctx, path, token, deps);
-    const attemptNo = ++ctx.counter.attempts;
+    const attemptNo = ctx.counter.attempts + 1;
+    // With OpenTelemetry recording, the attempt is a CLIENT span and the wire traceparent is its context.
+    const span = ctx.span?.startAttempt(ctx.method, deps.baseUrl + path, attemptNo);
+    try {
+      return await sendOnce(ctx, forceRefresh, path, token, attemptNo, span);
+    } finally {
+      span?.end();
+    }
+  }
+
+  async function sendOnce(
+    ctx: CallContext,
+    forceRefresh: boolean,
+    path: string,
+    token: string | undefined,
+    attemptNo: number,
+    span: AttemptSpan | undefined,
+  ): Promise<Answer> {
+    const request = buildRequest(ctx, path, token, deps, span?.traceparent);
+    ctx.counter.attempts = attemptNo;
     if (ctx.observed) ctx.emit({ type: 'request', ...callFields(ctx), attempt: attemptNo, method: request.method, path });
     const started = clock.now();
     const answered = (status: number) => {
@@ -57,23 +76,34 @@ export function sendStage(deps: SendDeps): (ctx: CallContext) => Promise<Answer>
     };
     let response: HttpResponse | BodyNotUtf8;
     try {
-      response = await transport(request);
+      response = await (span ? span.run(() => transport(request)) : transport(request));
       // A custom transport may ignore the limit: the answer it returned is held to it here.
       checkBodySize(response, request.maxResponseBytes);
     } catch (cause) {
       if (cause instanceof ResponseTooLarge) {
         answered(cause.status);
+        span?.failed('RESPONSE_TOO_LARGE');
         throw responseTooLarge(ctx, cause, request.maxResponseBytes);
       }
       // A body that is not UTF-8 is still a whole answer: it is judged like a body that is not JSON.
       if (!(cause instanceof BodyNotUtf8)) {
         const errorCode = attemptErrorCode(ctx.signal);
-        ctx.emit({ type: 'request_error', ...callFields(ctx), attempt: attemptNo, errorCode, latencyMs: clock.now() - started });
+        span?.failed(errorCode);
+        ctx.emit({
+          type: 'request_error',
+          ...callFields(ctx),
+          attempt: attemptNo,
+          method: request.method,
+          path,
+          errorCode,
+          latencyMs: clock.now() - started,
+        });
         throw transportFailure(ctx, request, cause, errorCode, tokens);
       }
       response = cause;
     }
     answered(response.status);
+    span?.answered(response.status);
     const context: ParseContext = {
       requestId: ctx.requestId,
       traceId: ctx.traceId,
@@ -82,6 +112,8 @@ export function sendStage(deps: SendDeps): (ctx: CallContext) => Promise<Answer>
     };
     const parsed = response instanceof BodyNotUtf8 ? undecodableAnswer(response, context) : parseAnswer(response, context);
     if (parsed instanceof ModelwireError) {
+      // A 2xx that could not be read is the attempt's failure too (4xx/5xx already are).
+      if (response.status < 400) span?.failed(parsed.code);
       if (response.status === 401 && tokens.refreshable && !forceRefresh) return attempt(ctx, true);
       // Server messages are echoed to the caller: scrub anything that looks like our credential.
       const secrets = tokens.secrets();
@@ -100,7 +132,13 @@ export function sendStage(deps: SendDeps): (ctx: CallContext) => Promise<Answer>
 /** Computed once per process; spread first so a caller's own `headers` option can replace it. */
 const USER_AGENT: Record<string, string> = userAgent() === undefined ? {} : { 'user-agent': userAgent() as string };
 
-function buildRequest(ctx: CallContext, path: string, token: string | undefined, deps: SendDeps): HttpRequest {
+function buildRequest(
+  ctx: CallContext,
+  path: string,
+  token: string | undefined,
+  deps: SendDeps,
+  traceparent: string | undefined,
+): HttpRequest {
   const headers: Record<string, string> = {
     ...USER_AGENT,
     ...deps.headers,
@@ -108,7 +146,7 @@ function buildRequest(ctx: CallContext, path: string, token: string | undefined,
     // No compression: the response limit then counts what was sent, and no decompression bomb can be.
     'accept-encoding': 'identity',
     'x-request-id': ctx.requestId,
-    traceparent: formatTraceparent({ traceId: ctx.traceId, flags: ctx.traceFlags }),
+    traceparent: traceparent ?? formatTraceparent({ traceId: ctx.traceId, flags: ctx.traceFlags }),
   };
   if (ctx.idempotencyKey) headers['idempotency-key'] = ctx.idempotencyKey;
   if (ctx.version !== undefined) headers['x-model-version'] = ctx.version;

@@ -29,6 +29,7 @@ export function coalesceStage(clock: Clock, clientDeadlineMs: number): Stage {
     const key = ctx.cacheKey;
     let shared = inflight.get(key);
     if (shared) {
+      ctx.counter.coalesced = true;
       if (ctx.observed) ctx.emit({ type: 'coalesced', ...callFields(ctx) });
     } else {
       const controller = new AbortController();

@@ -20,6 +20,7 @@ export function fallbackStage(fallbackFor: (model: string) => string | undefined
       const reason = fallbackReason(error);
       if (!(error instanceof ModelwireError) || from === undefined || !to || to === from || reason === undefined) throw error;
       ctx.emit({ type: 'fallback', ...callFields(ctx), to, reason });
+      ctx.counter.fallback = { from, to, reason };
       try {
         const answer = await next({
           ...ctx,

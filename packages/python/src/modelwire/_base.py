@@ -53,6 +53,9 @@ class BaseClient(Generic[TransportT]):
         headers: Mapping[str, str] | None = None,
         transport: TransportT | None = None,
         clock: Clock | None = None,
+        telemetry: bool = True,
+        tracer_provider: Any = None,
+        meter_provider: Any = None,
     ) -> None:
         options = ClientOptions.resolve(
             base_url,
@@ -71,6 +74,9 @@ class BaseClient(Generic[TransportT]):
             max_response_bytes=max_response_bytes,
             max_json_depth=max_json_depth,
             headers=headers,
+            telemetry=telemetry,
+            tracer_provider=tracer_provider,
+            meter_provider=meter_provider,
         )
         self._core = ClientCore(options)
         self._open(transport)

@@ -25,7 +25,8 @@ from .call import CallContext, CallOutcome, Operation, Target
 from .canonical import canonical_json
 from .effects import Effect, GetToken, Sleep
 from .envelopes import TolerantHealth, TolerantModelHealth, TolerantModelInfo
-from .errors import AuthError, DeadlineExceededError
+from .errors import AuthError, DeadlineExceededError, ModelwireError
+from .events import Event
 from .feedback import FeedbackReceipt
 from .generated.models import ModelSummary
 from .job import Job
@@ -33,6 +34,7 @@ from .options import ClientOptions
 from .pipeline import STEPS
 from .result import Prediction
 from .runtime import Runtime
+from .telemetry import CallEnd, CallSpan
 
 T = TypeVar("T")
 Call = Generator[Effect, Any, T]
@@ -69,11 +71,16 @@ def check_call_args(args: CallArgs) -> None:
         rules.positive_ms("deadline_ms", args.deadline_ms)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CallStart:
     """What a logical call fixes as it starts, before it asks for its token: its ids and its
     deadline (monotonic seconds), which bounds the wait for the token too (docs/semantics.md,
     Attempt boundaries: ``deadline_ms`` bounds everything the call does).
+
+    Once its checks passed, the call is observed (``ClientCore.begin``): ``operation``,
+    ``model`` and ``version`` name it for its ``call_end`` event and its call span (``span``,
+    None without a recording tracer); ``ctx`` is its context once it has one; ``attempts_before``
+    counts the attempts of earlier contexts (``wait_for_job``'s polls).
 
     Example: ``core.start(CallArgs(deadline_ms=600)).deadline``
     """
@@ -81,6 +88,13 @@ class CallStart:
     request_id: str
     trace_id: str
     deadline: float
+    started: float = 0.0
+    operation: str = ""
+    model: str | None = None
+    version: str | None = None
+    span: CallSpan | None = None
+    ctx: CallContext | None = None
+    attempts_before: int = 0
 
 
 class ClientCore:
@@ -112,11 +126,115 @@ class ClientCore:
         if args is not NO_ARGS:
             check_call_args(args)
         deadline_s = args.deadline_ms / 1000 if args.deadline_ms is not None else options.deadline_s
+        now = self.runtime.clock.monotonic()
         return CallStart(
             request_id=args.request_id or str(uuid.uuid4()),
             trace_id=tracing.trace_id_for(args.traceparent),
-            deadline=self.runtime.clock.monotonic() + deadline_s,
+            deadline=now + deadline_s,
+            started=now,
         )
+
+    def begin(
+        self,
+        start: CallStart,
+        operation: str,
+        model: str | None,
+        version: str | None,
+        traceparent: str | None,
+    ) -> CallStart:
+        """The call passed its checks: it is observed from now on (a ``call_end`` event and a
+        call span, whose trace is then the call's trace)."""
+        start.operation, start.model, start.version = operation, model, version
+        telemetry = self.runtime.telemetry
+        if telemetry is not None:
+            span = CallSpan.start(
+                telemetry, operation, model, version, start.request_id, traceparent
+            )
+            if span is not None:
+                start.span = span
+                start.trace_id = span.trace_id or start.trace_id
+        return start
+
+    def observed(self, start: CallStart, flow: Call[T]) -> Call[T]:
+        """``flow`` (the whole call, token included), then its end: the call span ends and
+        ``call_end`` is emitted, whatever the outcome. Nobody looking (no span, no listener):
+        ``flow`` itself, nothing added."""
+        if start.span is None and not self.runtime.observed:
+            return flow
+        return self._observed(start, flow)
+
+    def _observed(self, start: CallStart, flow: Call[T]) -> Call[T]:
+        try:
+            value = yield from flow
+        except ModelwireError as err:
+            self.settle(start, None, err)
+            raise
+        except BaseException:
+            if start.span is not None:
+                start.span.abandon()  # the driver abandoned the call: no outcome to report
+            raise
+        self.settle(start, value, None)
+        return value
+
+    def settle(self, start: CallStart, value: Any, err: ModelwireError | None) -> None:
+        """Report how the call ended: the call span's attributes and the ``call_end`` event."""
+        runtime = self.runtime
+        span = start.span
+        if span is None and not runtime.observed:
+            return  # nobody looks: nothing to build
+        ctx = start.ctx
+        attempts = start.attempts_before + (ctx.attempts if ctx is not None else 0)
+        coalesced = ctx is not None and ctx.coalesced
+        fallback = ctx.fallback if ctx is not None else None
+        predict = start.operation == "predict"
+        cached = stale = False
+        if isinstance(value, CallOutcome):
+            cached, stale = value.cached, value.stale
+            fallback = value.fallback or fallback
+        outcome = "ok" if err is None else err.code
+        if span is not None:
+            breaker = None
+            model = start.model
+            if start.operation in ("predict", "submit_job") and model is not None:
+                breaker = self._breaker_state(model, start.version)
+            span.end(
+                CallEnd(
+                    error_code=None if err is None else err.code,
+                    attempts=attempts,
+                    cached=cached if predict else None,
+                    stale=stale if predict else None,
+                    coalesced=coalesced if predict else None,
+                    fallback=None
+                    if fallback is None
+                    else (fallback.from_, fallback.to, fallback.reason),
+                    served_version=ctx.served_version if ctx is not None else None,
+                    breaker_state=breaker,
+                )
+            )
+        if runtime.observed:
+            latency_ms = (runtime.clock.monotonic() - start.started) * 1000.0
+            runtime.emit(
+                Event(
+                    "call_end",
+                    start.model,
+                    start.version,
+                    request_id=start.request_id,
+                    operation=start.operation,
+                    outcome=outcome,
+                    latency_ms=latency_ms,
+                    attempts=attempts,
+                    cached=cached,
+                    coalesced=coalesced,
+                    fallback=fallback.to if fallback is not None else None,
+                )
+            )
+
+    def _breaker_state(self, model: str, version: str | None) -> str | None:
+        """The breaker state of (model, version), None when the client has no breakers."""
+        runtime = self.runtime
+        if runtime.breaker(model, version) is None:
+            return None
+        return runtime.breaker_state(model, version)
 
     def token(self, start: CallStart) -> Call[str | None]:
         """The call's bearer token (``GetToken``), waited for until the call's deadline at most:
@@ -140,7 +258,7 @@ class ClientCore:
         """The context of a logical call (``start``: when it started; None: now)."""
         options = self.options
         start = start if start is not None else self.start(args)
-        return CallContext(
+        ctx = CallContext(
             runtime=self.runtime,
             op=op,
             request_id=start.request_id,
@@ -149,19 +267,25 @@ class ClientCore:
             timeout_s=args.timeout_ms / 1000 if args.timeout_ms is not None else options.timeout_s,
             token=token,
             cache_key=cache_key,
+            span=start.span,
         )
+        start.ctx = ctx
+        return ctx
 
     def _run(self, ctx: CallContext) -> Call[CallOutcome[Any]]:
         op = ctx.op
         return STEPS[op.kind](ctx, Target.of(op, op.model, op.version))
 
     def call(self, op: Operation[T], args: CallArgs = NO_ARGS) -> Call[T]:
-        """Run ``op`` through its stages; returns its value."""
-        start = self.start(args)
-        token = (yield from self.token(start)) if op.authenticated else None
-        outcome = yield from self._run(self.context(op, args, token, start=start))
+        """Run ``op`` through its stages (one observed call); returns its value."""
+        start = self.begin(self.start(args), op.name, op.model, op.version, args.traceparent)
+        outcome = yield from self.observed(start, self._flow(op, args, start))
         value: T = outcome.value
         return value
+
+    def _flow(self, op: Operation[Any], args: CallArgs, start: CallStart) -> Call[CallOutcome[Any]]:
+        token = (yield from self.token(start)) if op.authenticated else None
+        return (yield from self._run(self.context(op, args, token, start=start)))
 
     def predict(
         self,
@@ -177,12 +301,26 @@ class ClientCore:
         operations.check_model(model)
         start = self.start(args)
         checked = self.check_input(data, meta)
+        self.begin(start, "predict", model, version, args.traceparent)
+        flow = self._predict(model, version, meta, use_cache, args, start, checked)
+        outcome = yield from self.observed(start, flow)
+        return self.finish(outcome, min_confidence)
+
+    def _predict(
+        self,
+        model: str,
+        version: str | None,
+        meta: Mapping[str, Any] | None,
+        use_cache: bool,
+        args: CallArgs,
+        start: CallStart,
+        checked: operations.CheckedInput,
+    ) -> Call[CallOutcome[Prediction]]:
         token = yield from self.token(start)
         prepared = operations.prepare(model, version, self.scope_for(token), checked)
         op = operations.predict_op(model, version, prepared, start.request_id, meta)
         key = prepared.key if use_cache and self.runtime.cache is not None else None
-        outcome = yield from self._run(self.context(op, args, token, key, start))
-        return self.finish(outcome, min_confidence)
+        return (yield from self._run(self.context(op, args, token, key, start)))
 
     def check_input(
         self, data: Mapping[str, Any], meta: Mapping[str, Any] | None
@@ -230,11 +368,16 @@ class ClientCore:
         operations.check_model(model)
         start = self.start(args)
         checked = self.check_input(data, meta)
-        token = yield from self.token(start)
-        prepared = operations.prepare(model, version, self.scope_for(token), checked)
-        request_id = start.request_id
-        op = operations.submit_job_op(model, version, prepared, request_id, meta, callback_url)
-        outcome = yield from self._run(self.context(op, args, token, start=start))
+        self.begin(start, "submit_job", model, version, args.traceparent)
+
+        def flow() -> Call[CallOutcome[Job]]:
+            token = yield from self.token(start)
+            prepared = operations.prepare(model, version, self.scope_for(token), checked)
+            request_id = start.request_id
+            op = operations.submit_job_op(model, version, prepared, request_id, meta, callback_url)
+            return (yield from self._run(self.context(op, args, token, start=start)))
+
+        outcome = yield from self.observed(start, flow())
         job: Job = outcome.value
         return job
 
@@ -252,11 +395,25 @@ class ClientCore:
     ) -> Call[Job]:
         """Poll the job (backoff from the contract's ``jobs`` policy) until a final state."""
         poll = JobPoll(self.runtime.clock, job_id, timeout_ms, poll_initial_ms, poll_max_ms)
-        while True:
-            job = yield from self.job("GET", model, job_id)
-            if poll.finished(job):
-                return job
-            yield Sleep(poll.next_delay())
+        op = operations.job_op("GET", operations.check_model(model), job_id)
+        start = self.begin(self.start(NO_ARGS), "wait_for_job", model, None, None)
+
+        def polls() -> Call[Job]:
+            # One observed call around its get_job calls: each poll has its own ids, in the
+            # call span's trace, and adds its attempts to the call's.
+            while True:
+                each = self.start(NO_ARGS)
+                each.trace_id, each.span = start.trace_id, start.span
+                try:
+                    outcome = yield from self._flow(op, NO_ARGS, each)
+                finally:
+                    start.attempts_before += each.ctx.attempts if each.ctx is not None else 0
+                job: Job = outcome.value
+                if poll.finished(job):
+                    return job
+                yield Sleep(poll.next_delay())
+
+        return (yield from self.observed(start, polls()))
 
     def feedback(
         self, model: str, request_id: str, fields: Mapping[str, Any]

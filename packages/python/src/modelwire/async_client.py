@@ -99,6 +99,8 @@ class AsyncClient(BaseClient[httpx.AsyncBaseTransport]):
             jitter=options.retry.jitter,
         )
         self._coalescer = AsyncCoalescer()
+        telemetry = self._core.runtime.telemetry
+        self._suppress_http = telemetry.suppress_http if telemetry is not None else None
 
     # -------------------------------------------------------------------------------- driver
     async def _run(self, call: Call[T], signal: AbortSignal | None = None) -> T:
@@ -160,7 +162,15 @@ class AsyncClient(BaseClient[httpx.AsyncBaseTransport]):
             raise typed from (None if typed is err else err)
 
     async def _exchange(self, effect: Send, box: list[httpx.Response]) -> HttpAnswer:
-        response = await self._http.send(build_request(self._http, effect), stream=True)
+        request = build_request(self._http, effect)
+        suppress = self._suppress_http if effect.instrumented else None
+        if suppress is None:
+            response = await self._http.send(request, stream=True)
+        else:
+            # Our attempt span is the HTTP client span: httpx's own instrumentation (if any)
+            # makes none and injects no second traceparent (the context is this task's).
+            with suppress():
+                response = await self._http.send(request, stream=True)
         box.append(response)
         try:
             reader = body_reader(response, self._max_body)

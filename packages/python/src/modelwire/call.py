@@ -13,12 +13,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .effects import Effect, HttpAnswer
 from .events import Event, EventType
 from .result import Fallback
 from .runtime import Runtime
+
+if TYPE_CHECKING:
+    from .telemetry import CallSpan
 
 T = TypeVar("T")
 
@@ -58,10 +61,17 @@ class CallContext:
     token: str | None
     cache_key: str | None = None
     attempts: int = 0
+    #: The call span (None: no recording tracer); attempt spans are its children.
+    span: CallSpan | None = None
+    #: What the call's end reports: it joined an identical call in flight (a coalesced
+    #: follower), the backup it called, the ``X-Model-Version`` its answer carried.
+    coalesced: bool = False
+    fallback: Fallback | None = None
+    served_version: str | None = None
 
     def emit(self, type_: EventType, target: Target | None = None, **fields: Any) -> None:
         """Emit a ``type_`` event about ``target``'s model (or the operation's) for this call."""
-        if self.runtime.on_event is None:
+        if not self.runtime.observed:
             return  # nobody listens: build nothing
         model, version = (target.model, target.version) if target else (None, None)
         self.runtime.emit(Event(type_, model, version, request_id=self.request_id, **fields))

@@ -63,7 +63,9 @@ class Client(BaseClient[httpx.BaseTransport]):
     (per attempt), ``deadline_ms`` (whole call), ``min_confidence``, ``on_event``,
     ``cache_scope``, ``max_input_bytes``, ``max_response_bytes`` (one answer's body, decoded),
     ``max_json_depth`` (nesting of a JSON answer), ``headers``, ``transport`` (an
-    ``httpx.BaseTransport``, e.g. ``httpx.MockTransport`` in tests), ``clock``.
+    ``httpx.BaseTransport``, e.g. ``httpx.MockTransport`` in tests), ``clock``, and
+    OpenTelemetry (with ``modelwire[otel]`` installed): ``tracer_provider`` and
+    ``meter_provider`` (default: the global providers), ``telemetry=False`` to turn it off.
 
     Example::
 
@@ -114,6 +116,8 @@ class Client(BaseClient[httpx.BaseTransport]):
         )
         self._coalescer = SyncCoalescer()
         self._abortable = AbortableRunner()
+        telemetry = self._core.runtime.telemetry
+        self._suppress_http = telemetry.suppress_http if telemetry is not None else None
 
     # -------------------------------------------------------------------------------- driver
     def _run(self, call: Call[T], signal: AbortSignal | None = None) -> T:
@@ -164,7 +168,15 @@ class Client(BaseClient[httpx.BaseTransport]):
     def _exchange(self, effect: Send, ends: float) -> HttpAnswer:
         response: httpx.Response | None = None
         try:
-            response = self._http.send(build_request(self._http, effect), stream=True)
+            request = build_request(self._http, effect)
+            suppress = self._suppress_http if effect.instrumented else None
+            if suppress is None:
+                response = self._http.send(request, stream=True)
+            else:
+                # Our attempt span is the HTTP client span: httpx's own instrumentation (if any)
+                # makes none and injects no second traceparent.
+                with suppress():
+                    response = self._http.send(request, stream=True)
             reader = body_reader(response, self._max_body)
             for chunk in raw_chunks(response):
                 if time.monotonic() > ends:

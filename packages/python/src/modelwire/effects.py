@@ -36,13 +36,16 @@ class Send:
     """Perform one HTTP request: answer ``HttpAnswer``, or throw ``TimeoutError`` /
     ``ConnectionError`` / ``AbortedError`` (the caller left during the attempt) /
     ``MalformedResponseError`` (a body above ``max_response_bytes``). ``timeout_s`` bounds the
-    whole attempt, body included; the driver raises nothing but typed errors."""
+    whole attempt, body included; the driver raises nothing but typed errors. ``instrumented``:
+    an attempt span covers this request, so the driver suppresses the HTTP library's own
+    OpenTelemetry instrumentation (one client span, one ``traceparent``)."""
 
     method: str
     url: str
     headers: dict[str, str]
     body: bytes | None
     timeout_s: float
+    instrumented: bool = False
 
 
 @dataclass(slots=True)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-#: The 12 event types of docs/semantics.md ("Events"), in no particular order.
+#: The 13 event types of docs/semantics.md ("Events"), in no particular order.
 EventType = Literal[
     "cache_hit",
     "cache_miss",
@@ -30,6 +30,7 @@ EventType = Literal[
     "retry",
     "fallback",
     "cache_stale",
+    "call_end",
 ]
 
 _log = logging.getLogger("modelwire")
@@ -43,7 +44,9 @@ class Event:
     (None for gateway operations), ``version`` (pinned or None), ``request_id``, ``attempt``
     (1-based, counted over the whole call, backup included), ``method``, ``path`` (below the base
     URL), ``status`` (HTTP status), ``latency_ms``, ``error_code``, ``delay_ms`` (retry), ``to``
-    (fallback target), ``reason`` (fallback reason).
+    (fallback target), ``reason`` (fallback reason); ``call_end`` (the call settled, always its
+    last event) adds ``operation``, ``outcome`` (``ok`` or the error's code), ``latency_ms`` (end
+    to end), ``attempts``, ``cached``, ``coalesced`` and ``fallback`` (the backup's name or None).
 
     Example: ``Event(type="retry", model="fraud-score", attempt=2, delay_ms=100.0)``
     """
@@ -61,6 +64,12 @@ class Event:
     delay_ms: float | None = None
     to: str | None = None
     reason: str | None = None
+    operation: str | None = None
+    outcome: str | None = None
+    attempts: int | None = None
+    cached: bool | None = None
+    coalesced: bool | None = None
+    fallback: str | None = None
 
 
 EventHandler = Callable[[Event], None]

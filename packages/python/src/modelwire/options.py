@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from . import option_rules as rules
 from ._version import __version__
@@ -145,6 +145,11 @@ class ClientOptions:
     max_response_bytes: int
     max_json_depth: int
     headers: Mapping[str, str]
+    #: OpenTelemetry (docs/semantics.md, Telemetry): False turns spans and metrics off; the
+    #: explicit providers (None: the globals) win over the globals.
+    telemetry: bool = True
+    tracer_provider: Any = None
+    meter_provider: Any = None
     #: What a 404 message adds when ``base_url`` does not end in ``/v1`` (None when it does).
     not_found_hint: str | None = None
 
@@ -168,6 +173,9 @@ class ClientOptions:
         max_response_bytes: int | None = None,
         max_json_depth: int | None = None,
         headers: Mapping[str, str] | None = None,
+        telemetry: bool = True,
+        tracer_provider: Any = None,
+        meter_provider: Any = None,
     ) -> ClientOptions:
         """Apply the contract's defaults and reject wrong options (``INVALID_OPTIONS``)."""
         url = rules.base_url(base_url)
@@ -188,6 +196,8 @@ class ClientOptions:
             if min_confidence > 1:
                 raise rules.invalid_option("min_confidence", "within [0, 1]", min_confidence)
         _check_kinds(retry, breaker, cache, cache_scope, on_event)
+        if not isinstance(telemetry, bool):
+            raise rules.invalid_option("telemetry", "True or False", telemetry)
         return cls(
             base_url=url,
             not_found_hint=not_found_hint(url),
@@ -212,6 +222,9 @@ class ClientOptions:
                 "User-Agent": CLIENT_NAME,
                 **(headers or {}),
             },
+            telemetry=telemetry,
+            tracer_provider=tracer_provider,
+            meter_provider=meter_provider,
         )
 
 

@@ -16,6 +16,7 @@ from .events import Event, EventType, emit
 from .options import BreakerOptions, ClientOptions
 from .result import Prediction
 from .retry import RetryBudget
+from .telemetry import EventMetrics, telemetry_for
 
 _TRANSITION_EVENTS: dict[BreakerState, EventType] = {
     "open": "breaker_open",
@@ -34,6 +35,10 @@ class Runtime:
         self.options = options
         self.clock = options.clock
         self.on_event = options.on_event
+        #: OpenTelemetry (None: the API is absent or ``telemetry=False``) and the internal
+        #: event listener that derives the metrics from the events.
+        self.telemetry = telemetry_for(options)
+        self.metrics = EventMetrics(self.telemetry) if self.telemetry is not None else None
         # Whether a 401 may be fixed by fetching a fresh token (a static one stays refused).
         self.refreshable_auth = isinstance(options.auth, (TokenProvider, OIDCClientCredentials))
         self.thresholds: dict[str, float] = {}
@@ -60,9 +65,18 @@ class Runtime:
         )
         self._breakers = BreakerRegistry(self._new_breaker)
 
+    @property
+    def observed(self) -> bool:
+        """Whether anyone listens to events: the ``on_event`` hook or a recording meter (else
+        no event is built at all)."""
+        return self.on_event is not None or (self.metrics is not None and self.metrics.active())
+
     def emit(self, event: Event) -> None:
-        """Report ``event`` to the ``on_event`` hook (a hook that raises is logged, ignored)."""
+        """Report ``event`` to the ``on_event`` hook (a hook that raises is logged, ignored),
+        then to the metrics listener."""
         emit(self.on_event, event)
+        if self.metrics is not None:
+            self.metrics.record(event)
 
     def breaker(self, model: str | None, version: str | None) -> Breaker | None:
         """The breaker of ``model`` at ``version``; None for gateway calls or breaker=False."""

@@ -10,22 +10,17 @@ from __future__ import annotations
 
 import re
 import secrets
-from typing import Any
+
+from .telemetry.api import load as load_api
 
 _TRACEPARENT = re.compile(r"^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-([0-9a-f]{2})$")
 
-try:  # OpenTelemetry is optional: used only when the application installed it.
-    from opentelemetry import trace as _otel_trace  # type: ignore[import-not-found,unused-ignore]
-
-    _otel: Any = _otel_trace
-except ImportError:  # pragma: no cover - depends on the environment
-    _otel = None
-
 
 def _active_otel_trace_id() -> str | None:
-    if _otel is None:
+    api = load_api()  # OpenTelemetry is optional: used only when the application installed it
+    if api is None:
         return None
-    context = _otel.get_current_span().get_span_context()
+    context = api.trace.get_current_span().get_span_context()
     if not context.is_valid:
         return None
     return f"{context.trace_id:032x}"

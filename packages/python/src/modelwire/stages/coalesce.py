@@ -20,6 +20,11 @@ from . import Stage
 WAIT_GRACE_S = 0.05
 
 
+def _joined(ctx: CallContext, target: Target) -> None:
+    ctx.coalesced = True  # a follower: no attempts of its own
+    ctx.emit("coalesced", target)
+
+
 def run(ctx: CallContext, target: Target, next: Step) -> Flow:  # noqa: A002 - the stage API
     key = ctx.cache_key
     if key is None:
@@ -28,7 +33,7 @@ def run(ctx: CallContext, target: Target, next: Step) -> Flow:  # noqa: A002 - t
     outcome: CallOutcome[Any] = yield Share(
         key,
         start=lambda: next(ctx, target),
-        on_join=lambda: ctx.emit("coalesced", target),
+        on_join=lambda: _joined(ctx, target),
         wait_s=wait_s,
     )
     return outcome

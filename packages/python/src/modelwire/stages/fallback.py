@@ -30,6 +30,7 @@ def run(ctx: CallContext, target: Target, next: Step) -> Flow:  # noqa: A002 - t
         backup = resolve(primary)
         if not backup or backup == primary:
             raise
+        ctx.fallback = Fallback(primary, backup, reason)  # tried, whatever it answers
         ctx.emit("fallback", target, to=backup, reason=reason)
         try:
             outcome = yield from next(ctx, Target.of(ctx.op, backup, None))

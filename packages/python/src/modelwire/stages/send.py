@@ -20,6 +20,7 @@ from ..effects import Effect, HttpAnswer, RefreshToken, Send
 from ..errors import AuthError, DeadlineExceededError, ModelwireError
 from ..redact import redact_headers
 from ..responses import read_answer
+from ..telemetry import AttemptSpan
 from . import Stage
 
 _log = logging.getLogger("modelwire")
@@ -28,7 +29,6 @@ _log = logging.getLogger("modelwire")
 def _headers(ctx: CallContext, target: Target) -> dict[str, str]:
     headers = dict(ctx.runtime.options.headers)
     headers["X-Request-Id"] = ctx.request_id
-    headers["traceparent"] = tracing.traceparent(ctx.trace_id)
     if target.idempotency_key is not None:
         headers["Idempotency-Key"] = target.idempotency_key
     if target.version is not None:
@@ -41,11 +41,20 @@ def _headers(ctx: CallContext, target: Target) -> dict[str, str]:
 
 def _attempt(
     ctx: CallContext, target: Target, send: Send, path: str
-) -> Generator[Effect, Any, HttpAnswer]:
-    """One request/answer pair with its events; returns the ``HttpAnswer``."""
+) -> Generator[Effect, Any, tuple[HttpAnswer, AttemptSpan | None]]:
+    """One request/answer pair with its events; returns the ``HttpAnswer`` and the attempt span
+    (still open: the caller ends it once the answer was read). The attempt span's context is the
+    wire ``traceparent``; without one, a new span id in the call's trace."""
     clock = ctx.runtime.clock
     ctx.attempts += 1
     attempt, method = ctx.attempts, send.method
+    span = ctx.span.attempt(method, send.url, attempt) if ctx.span is not None else None
+    if span is not None:
+        send.headers["traceparent"] = span.traceparent
+        send.instrumented = True
+    else:
+        send.headers["traceparent"] = tracing.traceparent(ctx.trace_id)
+        send.instrumented = False
     if ctx.token is not None:
         send.headers["Authorization"] = "Bearer " + ctx.token
     ctx.emit("request", target, attempt=attempt, method=method, path=path)
@@ -53,10 +62,12 @@ def _attempt(
         _log.debug("%s %s headers=%s", method, send.url, redact_headers(send.headers))
     started = clock.monotonic()
     status: int | None = None
+    answered = False
     try:
         answer: HttpAnswer = yield send
         status = answer.status
-        return answer
+        answered = True
+        return answer, span
     except ModelwireError as err:  # no complete answer: timeout, connection error, abort, too large
         err.request_id, err.trace_id = ctx.request_id, ctx.trace_id
         # A body refused for size still had a status: that is an answer (semantics.md, Events).
@@ -65,8 +76,16 @@ def _attempt(
         if status is None:
             latency_ms = (clock.monotonic() - started) * 1000.0
             ctx.emit(
-                "request_error", target, attempt=attempt, error_code=err.code, latency_ms=latency_ms
+                "request_error",
+                target,
+                attempt=attempt,
+                method=method,
+                path=path,
+                error_code=err.code,
+                latency_ms=latency_ms,
             )
+        if span is not None:
+            span.end(status, _failure(status, err))
         raise
     finally:
         if status is not None:
@@ -80,6 +99,25 @@ def _attempt(
                 status=status,
                 latency_ms=latency_ms,
             )
+        if span is not None and not answered:
+            span.end(status, None)  # abandoned mid-attempt (no-op when already ended)
+
+
+def _failure(status: int | None, err: ModelwireError | None) -> str | None:
+    """The attempt span's ``error.type``: the status (>= 400) as a string, the attempt's error
+    code when no answer came, ``MALFORMED_RESPONSE`` for an unreadable 2xx; None: a success."""
+    if status is not None and status >= 400:
+        return str(status)
+    if err is None:
+        return None
+    return err.code if status is None else "MALFORMED_RESPONSE"
+
+
+def _served_version(answer: HttpAnswer) -> str | None:
+    for name, value in answer.headers.items():
+        if name.lower() == "x-model-version":
+            return value
+    return None
 
 
 def run(ctx: CallContext, target: Target, next: Step) -> Flow:  # noqa: A002 - terminal stage
@@ -92,8 +130,10 @@ def run(ctx: CallContext, target: Target, next: Step) -> Flow:  # noqa: A002 - t
         target.body,
         target.timeout_s,
     )
-    answer = yield from _attempt(ctx, target, send, path)
+    answer, span = yield from _attempt(ctx, target, send, path)
     if answer.status == 401 and ctx.runtime.refreshable_auth and op.authenticated:
+        if span is not None:
+            span.end(401, "401")
         # One fresh token and one repeat of the attempt (an attempt, not a retry); the wait for
         # the token ends by the call's deadline.
         wait_s = ctx.deadline - ctx.runtime.clock.monotonic()
@@ -103,7 +143,7 @@ def run(ctx: CallContext, target: Target, next: Step) -> Flow:  # noqa: A002 - t
             # No token (deadline, or TOKEN_UNAVAILABLE): the call ends with the attempts made.
             err.request_id, err.trace_id, err.attempts = ctx.request_id, ctx.trace_id, ctx.attempts
             raise
-        answer = yield from _attempt(ctx, target, send, path)
+        answer, span = yield from _attempt(ctx, target, send, path)
     options = ctx.runtime.options
     try:
         value, size = read_answer(
@@ -116,9 +156,14 @@ def run(ctx: CallContext, target: Target, next: Step) -> Flow:  # noqa: A002 - t
             max_json_depth=options.max_json_depth,
         )
     except ModelwireError as err:
+        if span is not None:
+            span.end(answer.status, _failure(answer.status, err))
         # A 404 to a base URL without /v1 says what to fix (docs/semantics.md, Errors).
         with_hint(err, options.not_found_hint)
         raise
+    if span is not None:
+        span.end(answer.status, None)
+        ctx.served_version = _served_version(answer) or ctx.served_version
     return CallOutcome(value, ctx.attempts, size)
 
 

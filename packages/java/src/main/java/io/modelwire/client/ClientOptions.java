@@ -31,12 +31,46 @@ import java.util.function.Function;
  * @param transport custom transport, or null for java.net.http
  * @param scheduler clock and timers
  * @param random jitter source in [0,1)
+ * @param telemetry false turns OpenTelemetry spans and metrics off ({@code .telemetry(false)})
+ * @param openTelemetry an {@code io.opentelemetry.api.OpenTelemetry} given with {@code .openTelemetry(…)}, or null
+ *     for {@code GlobalOpenTelemetry} (typed Object: the OpenTelemetry API is an optional dependency)
  * @throws InvalidInputException (code INVALID_OPTIONS) when an option is wrong
  */
 public record ClientOptions(URI baseUrl, Auth auth, RetryOptions retry, BreakerOptions breaker, CacheOptions cache,
     Duration timeout, Duration deadline, long maxInputBytes, long maxResponseBytes, int maxJsonDepth,
     Double minConfidence, Function<String, String> fallbacks,
-    Consumer<ModelwireEvent> onEvent, Transport transport, Scheduler scheduler, DoubleSupplier random) {
+    Consumer<ModelwireEvent> onEvent, Transport transport, Scheduler scheduler, DoubleSupplier random,
+    boolean telemetry, Object openTelemetry) {
+
+  /**
+   * Options without telemetry settings (the global OpenTelemetry, when installed, is used).
+   *
+   * <pre>{@code new ClientOptions(baseUrl, Auth.none(), …, scheduler, random) }</pre>
+   *
+   * @param baseUrl base URL
+   * @param auth credentials
+   * @param retry retry options
+   * @param breaker breaker options
+   * @param cache cache options
+   * @param timeout per-attempt timeout
+   * @param deadline deadline
+   * @param maxInputBytes largest input
+   * @param maxResponseBytes largest response body
+   * @param maxJsonDepth deepest JSON nesting
+   * @param minConfidence confidence threshold or null
+   * @param fallbacks backups
+   * @param onEvent listener or null
+   * @param transport transport or null
+   * @param scheduler clock
+   * @param random jitter source
+   */
+  public ClientOptions(URI baseUrl, Auth auth, RetryOptions retry, BreakerOptions breaker, CacheOptions cache,
+      Duration timeout, Duration deadline, long maxInputBytes, long maxResponseBytes, int maxJsonDepth,
+      Double minConfidence, Function<String, String> fallbacks, Consumer<ModelwireEvent> onEvent, Transport transport,
+      Scheduler scheduler, DoubleSupplier random) {
+    this(baseUrl, auth, retry, breaker, cache, timeout, deadline, maxInputBytes, maxResponseBytes, maxJsonDepth,
+        minConfidence, fallbacks, onEvent, transport, scheduler, random, true, null);
+  }
 
   /** Validates every option (docs/semantics.md, "What the SDKs check before sending"). */
   public ClientOptions {
@@ -68,5 +102,17 @@ public record ClientOptions(URI baseUrl, Auth auth, RetryOptions retry, BreakerO
       OptionRules.atLeast(breaker.resetTimeoutMs(), 1, "breaker.resetTimeoutMs");
     }
     if (minConfidence != null) OptionRules.finiteAtLeast(minConfidence, 0, "minConfidence");
+    if (openTelemetry != null && !isOpenTelemetry(openTelemetry)) {
+      throw OptionRules.broken("openTelemetry", "an io.opentelemetry.api.OpenTelemetry",
+          openTelemetry.getClass().getName());
+    }
+  }
+
+  private static boolean isOpenTelemetry(Object o) {
+    try {
+      return Class.forName("io.opentelemetry.api.OpenTelemetry", false, o.getClass().getClassLoader()).isInstance(o);
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
   }
 }

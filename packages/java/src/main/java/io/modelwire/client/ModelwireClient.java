@@ -7,6 +7,8 @@ import io.modelwire.client.generated.model.ModelHealth;
 import io.modelwire.client.generated.model.ModelInfo;
 import io.modelwire.client.generated.model.ModelSummary;
 import io.modelwire.client.internal.ClientCore;
+import io.modelwire.client.internal.telemetry.CallFacts;
+import io.modelwire.client.internal.telemetry.CallSpan;
 import io.modelwire.client.internal.Inputs;
 import io.modelwire.client.internal.JobPoller;
 import io.modelwire.client.internal.Operations;
@@ -162,7 +164,7 @@ public final class ModelwireClient implements AutoCloseable {
    * @return the job
    */
   public CompletableFuture<Job> getJobAsync(String model, String jobId) {
-    return core.run(CallOptions.NONE, () -> Operations.read(m -> "/models/" + m + "/jobs/" + Inputs.segment(jobId)),
+    return core.run(CallOptions.NONE, "get_job", () -> Operations.read(m -> "/models/" + m + "/jobs/" + Inputs.segment(jobId)),
         model, a -> Results.result(a, Job.class));
   }
 
@@ -187,7 +189,7 @@ public final class ModelwireClient implements AutoCloseable {
    * @return the canceled job
    */
   public CompletableFuture<Job> cancelJobAsync(String model, String jobId) {
-    return core.run(CallOptions.NONE, () -> Operations.write("DELETE",
+    return core.run(CallOptions.NONE, "cancel_job", () -> Operations.write("DELETE",
         m -> "/models/" + m + "/jobs/" + Inputs.segment(jobId), null), model, a -> Results.result(a, Job.class));
   }
 
@@ -228,7 +230,16 @@ public final class ModelwireClient implements AutoCloseable {
    */
   public CompletableFuture<Job> waitForJobAsync(String model, String jobId, JobWaitOptions options) {
     JobWaitOptions o = options == null ? JobWaitOptions.defaults() : options;
-    return poller.waitFor(() -> getJobAsync(model, jobId), jobId, o, core.options().deadline().toMillis());
+    // one call span around its get_job calls (docs/semantics.md, "Telemetry"); each poll is a get_job call
+    CallSpan span = core.telemetry().startCall("wait_for_job", model, null, null, null);
+    CompletableFuture<Job> job = span.runWithin(() -> poller.waitFor(() -> span.runWithin(() -> getJobAsync(model, jobId)),
+        jobId, o, core.options().deadline().toMillis()));
+    if (span == CallSpan.NONE) return job;
+    CallFacts facts = new CallFacts("wait_for_job", model, null, null, false);
+    return job.whenComplete((j, e) -> {
+      facts.settle(0, e == null ? null : io.modelwire.client.internal.stages.Errors.asModelwire(e).code(), null);
+      span.end(facts);
+    });
   }
 
   /**
@@ -291,7 +302,7 @@ public final class ModelwireClient implements AutoCloseable {
   }
 
   private CompletableFuture<FeedbackReceipt> sendFeedback(String model, java.util.function.Supplier<Feedback> feedback) {
-    return core.run(CallOptions.NONE,
+    return core.run(CallOptions.NONE, "feedback",
         () -> Operations.write("POST", m -> "/models/" + m + "/feedback", Inputs.feedbackBody(feedback.get())), model,
         Results::receipt);
   }
@@ -316,7 +327,7 @@ public final class ModelwireClient implements AutoCloseable {
    * @return the info
    */
   public CompletableFuture<ModelInfo> modelInfoAsync(String model) {
-    return core.run(CallOptions.NONE, () -> Operations.read(m -> "/models/" + m + "/info"), model,
+    return core.run(CallOptions.NONE, "model_info", () -> Operations.read(m -> "/models/" + m + "/info"), model,
         a -> Results.result(a, ModelInfo.class)).thenApply(info -> {
           if (info.getThresholds() != null && info.getThresholds().getMinConfidence() != null) {
             core.results().rememberThreshold(model, info.getThresholds().getMinConfidence().doubleValue());
@@ -342,7 +353,7 @@ public final class ModelwireClient implements AutoCloseable {
    * @return the models
    */
   public CompletableFuture<List<ModelSummary>> listModelsAsync() {
-    return core.run(CallOptions.NONE, () -> Operations.read(m -> "/models"), null,
+    return core.run(CallOptions.NONE, "list_models", () -> Operations.read(m -> "/models"), null,
         a -> Results.list(a, "models", ModelSummary.class));
   }
 
@@ -363,7 +374,7 @@ public final class ModelwireClient implements AutoCloseable {
    * @return the health
    */
   public CompletableFuture<Health> healthAsync() {
-    return core.run(CallOptions.NONE, () -> Operations.read(m -> "/health/ready"), null, a -> Results.result(a, Health.class));
+    return core.run(CallOptions.NONE, "health", () -> Operations.read(m -> "/health/ready"), null, a -> Results.result(a, Health.class));
   }
 
   /**
@@ -387,7 +398,7 @@ public final class ModelwireClient implements AutoCloseable {
    * @return the model health
    */
   public CompletableFuture<ModelHealth> modelHealthAsync(String model) {
-    return core.run(CallOptions.NONE, () -> Operations.read(m -> "/models/" + m + "/health"), model,
+    return core.run(CallOptions.NONE, "model_health", () -> Operations.read(m -> "/models/" + m + "/health"), model,
         a -> Results.result(a, ModelHealth.class));
   }
 

@@ -39,6 +39,8 @@ public final class ModelwireClientBuilder {
   private Transport transport;
   private Scheduler scheduler = Scheduler.system();
   private DoubleSupplier random = () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble();
+  private boolean telemetry = true;
+  private Object openTelemetry; // an io.opentelemetry.api.OpenTelemetry (the API is optional)
 
   ModelwireClientBuilder() {}
 
@@ -143,6 +145,33 @@ public final class ModelwireClientBuilder {
     return this;
   }
 
+  /**
+   * The OpenTelemetry whose tracer and meter the client uses, instead of {@code GlobalOpenTelemetry}
+   * (docs/semantics.md, "Telemetry"). Needs {@code io.opentelemetry:opentelemetry-api} on the
+   * classpath (an optional dependency of this SDK).
+   *
+   * <pre>{@code .openTelemetry(openTelemetrySdk)}</pre>
+   *
+   * @param otel the OpenTelemetry (not null)
+   * @return this builder
+   */
+  public ModelwireClientBuilder openTelemetry(io.opentelemetry.api.OpenTelemetry otel) {
+    this.openTelemetry = Objects.requireNonNull(otel, "openTelemetry");
+    return this;
+  }
+
+  /**
+   * Turns OpenTelemetry spans and metrics on (default, when the API is on the classpath) or off.
+   * {@code .telemetry(false)}
+   *
+   * @param enabled false: no span, no metric
+   * @return this builder
+   */
+  public ModelwireClientBuilder telemetry(boolean enabled) {
+    this.telemetry = enabled;
+    return this;
+  }
+
   /** Custom transport (tests, proxies). {@code .transport(fake)} */
   public ModelwireClientBuilder transport(Transport t) {
     this.transport = t;
@@ -172,7 +201,7 @@ public final class ModelwireClientBuilder {
   public ClientOptions options() {
     return new ClientOptions(OptionRules.baseUrl(baseUrl), auth, retry, breaker, cache, timeout, deadline, maxInputBytes, maxResponseBytes,
         maxJsonDepth, minConfidence,
-        fallbacks, onEvent, transport, scheduler, random);
+        fallbacks, onEvent, transport, scheduler, random, telemetry, openTelemetry);
   }
 
   /**

@@ -18,16 +18,48 @@ package io.modelwire.client;
  * @param method HTTP method (request, response) or null
  * @param path operation path below the base URL (request, response) or null
  * @param status HTTP status (response) or null
- * @param latencyMs latency of the attempt (response, request_error), or 0
+ * @param latencyMs latency of the attempt (response, request_error), end to end (call_end), or 0
  * @param errorCode {@code TIMEOUT}/{@code CONNECTION_ERROR}/{@code ABORTED} (request_error), the failed
  *     attempt's code (retry), else null
  * @param delayMs wait before the next attempt (retry), or 0
  * @param to the backup model (fallback) or null
  * @param reason {@code circuit_open} or {@code retries_exhausted} (fallback) or null
+ * @param operation snake_case operation name ({@code predict}, {@code health}, …) (call_end) or null
+ * @param outcome {@code ok} or the error's code (call_end) or null
+ * @param attempts HTTP attempts of the logical call (call_end), or 0
+ * @param cached the call was answered from the cache (call_end)
+ * @param coalesced the call joined an identical call in flight (call_end)
+ * @param fallback the backup model that answered or was tried (call_end) or null
  */
 public record ModelwireEvent(
     Type type, String model, String version, String requestId, int attempt, String method, String path,
-    Integer status, double latencyMs, String errorCode, long delayMs, String to, String reason) {
+    Integer status, double latencyMs, String errorCode, long delayMs, String to, String reason,
+    String operation, String outcome, int attempts, boolean cached, boolean coalesced, String fallback) {
+
+  /**
+   * An event without the call_end fields (the shape before {@code call_end} existed).
+   *
+   * <pre>{@code new ModelwireEvent(Type.RETRY, "m", null, "id", 1, null, null, null, 0, "TIMEOUT", 50, null, null) }</pre>
+   *
+   * @param type type
+   * @param model model
+   * @param version version
+   * @param requestId request id
+   * @param attempt attempt
+   * @param method method
+   * @param path path
+   * @param status status
+   * @param latencyMs latency
+   * @param errorCode error code
+   * @param delayMs delay
+   * @param to backup
+   * @param reason reason
+   */
+  public ModelwireEvent(Type type, String model, String version, String requestId, int attempt, String method,
+      String path, Integer status, double latencyMs, String errorCode, long delayMs, String to, String reason) {
+    this(type, model, version, requestId, attempt, method, path, status, latencyMs, errorCode, delayMs, to, reason,
+        null, null, 0, false, false, null);
+  }
 
   /** Event types, in the words of docs/semantics.md. {@code ModelwireEvent.Type.RETRY} */
   public enum Type {
@@ -54,6 +86,8 @@ public record ModelwireEvent(
     /** The primary failed and the backup {@code to} is about to be called. */
     FALLBACK,
     /** An expired cached entry is served (stale-if-error). */
-    CACHE_STALE
+    CACHE_STALE,
+    /** The logical call settled: always its last event ({@code operation}, {@code outcome}, {@code latencyMs} end to end, {@code attempts}, …). */
+    CALL_END
   }
 }

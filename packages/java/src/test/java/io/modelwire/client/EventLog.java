@@ -46,6 +46,14 @@ final class EventLog {
     o.put("delay_ms", e.delayMs());
     o.put("to", e.to());
     o.put("reason", e.reason());
+    if (e.type() == ModelwireEvent.Type.CALL_END) {
+      o.put("operation", e.operation());
+      o.put("outcome", e.outcome());
+      o.put("attempts", e.attempts());
+      o.put("cached", e.cached());
+      o.put("coalesced", e.coalesced());
+      o.put("fallback", e.fallback());
+    }
     return o;
   }
 

@@ -44,15 +44,28 @@ final class ScenarioRunner {
   private final AtomicReference<String> providerToken = new AtomicReference<>();
   private final EventLog events = new EventLog();
   private long logMark;
+  /** Telemetry scenarios: the real OpenTelemetry SDK of this scenario, else null. */
+  private final TelemetryScenario telemetry;
 
   ScenarioRunner(MockServer mock, JsonNode scenario) {
     this.mock = mock;
     this.scenario = scenario;
+    this.telemetry = TelemetryScenario.applies(scenario) ? new TelemetryScenario() : null;
     vars.put("origin", TextNode.valueOf(mock.origin));
     vars.put("api", TextNode.valueOf(mock.apiUrl));
   }
 
   List<String> run() throws Exception {
+    try {
+      List<String> p = runSteps();
+      if (telemetry != null) p.addAll(telemetry.checkMetrics(scenario.get("metrics")));
+      return p;
+    } finally {
+      if (telemetry != null) telemetry.close();
+    }
+  }
+
+  private List<String> runSteps() throws Exception {
     mock.reset();
     if (scenario.has("server")) mock.scenario(substitute(scenario.get("server")));
     try (ModelwireClient client = buildClient(substitute(scenario.path("client")))) {
@@ -121,6 +134,7 @@ final class ScenarioRunner {
 
   private ModelwireClient buildClient(JsonNode o) {
     ModelwireClientBuilder b = ModelwireClient.builder().baseUrl(mock.apiUrl).onEvent(events::add);
+    if (telemetry != null) b.openTelemetry(telemetry.sdk);
     JsonNode auth = o.path("auth");
     if (auth.has("token")) {
       b.auth(Auth.token(auth.get("token").asText()));
@@ -163,12 +177,16 @@ final class ScenarioRunner {
     int eventMark = events.size();
     CompletableFuture<ObjectNode> outcome;
     AtomicReference<Object> value = new AtomicReference<>();
-    try {
+    // telemetry scenarios: each call runs inside its own active step span, ended after the call settles
+    io.opentelemetry.api.trace.Span step = telemetry == null ? null : telemetry.stepSpan(label);
+    long wireMark = telemetry != null && s.path("expect").has("wire") ? lastSeq() : -1;
+    try (io.opentelemetry.context.Scope scope = step == null ? null : step.makeCurrent()) {
       outcome = invoke(client, s, value);
     } catch (RuntimeException e) {
       outcome = CompletableFuture.failedFuture(e);
     }
     return outcome.handle((ok, err) -> {
+      if (step != null) step.end();
       ObjectNode got = err != null ? errorOutcome(Errors.asModelwire(err)) : ok;
       long elapsed = Math.round((System.nanoTime() - started) / 1e6);
       if (s.has("save_as")) {
@@ -179,6 +197,15 @@ final class ScenarioRunner {
       problems.addAll(checkExpect(where, s.path("expect"), got, elapsed));
       if (s.path("expect").has("events")) {
         problems.addAll(EventLog.check(where, s.path("expect").get("events"), events.since(eventMark)));
+      }
+      if (step != null) {
+        List<JsonNode> logged = null;
+        if (wireMark >= 0) {
+          logged = new ArrayList<>();
+          for (JsonNode r : mock.requests()) if (r.path("seq").asLong() > wireMark) logged.add(r);
+        }
+        problems.addAll(telemetry.check(where, s.path("expect"), step, s.path("options").path("traceparent").asText(null),
+            logged));
       }
       return null;
     });
@@ -407,6 +434,12 @@ final class ScenarioRunner {
   }
 
   // ------------------------------------------------------------------ observations
+
+  private long lastSeq() {
+    long max = 0;
+    for (JsonNode r : mock.requests()) max = Math.max(max, r.path("seq").asLong());
+    return max;
+  }
 
   private void observe(JsonNode observations, String label) {
     List<JsonNode> log = new ArrayList<>();

@@ -20,6 +20,10 @@ import io.modelwire.client.internal.stages.Operation;
 import io.modelwire.client.internal.stages.Pipelines;
 import io.modelwire.client.internal.stages.SendStage;
 import io.modelwire.client.internal.stages.TimeoutStage;
+import io.modelwire.client.internal.telemetry.CallFacts;
+import io.modelwire.client.internal.telemetry.CallSpan;
+import io.modelwire.client.internal.telemetry.Telemetry;
+import io.modelwire.client.internal.telemetry.TelemetryLoader;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
@@ -44,6 +48,8 @@ public final class ClientCore {
   private final Pipelines pipelines;
   private final Results results;
   private final OwnedHttp ownedHttp; // released by close() when we created it (null: custom transport)
+  private final Telemetry telemetry;
+  private final Events events;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
@@ -61,7 +67,9 @@ public final class ClientCore {
       transport = owned.transport();
     }
     this.ownedHttp = owned;
-    Events events = new Events(o.onEvent());
+    this.telemetry = TelemetryLoader.load(o.telemetry(), o.openTelemetry(), o.baseUrl());
+    Events events = new Events(o.onEvent(), telemetry.metrics());
+    this.events = events;
     this.breakers = o.breaker().enabled() ? new Breakers(o.breaker(), scheduler, events) : null;
     this.tokens = TokenSource.of(o.auth(), transport, scheduler, TokenRequestPolicy.of(o));
     this.cache = o.cache().enabled() ? new ResponseCache(o.cache(), scheduler) : null;
@@ -69,6 +77,11 @@ public final class ClientCore {
         new ResponseLimits(o.maxResponseBytes(), o.maxJsonDepth()));
     this.pipelines = Pipelines.of(o, send, cache, breakers, events);
     this.results = new Results(o.minConfidence());
+  }
+
+  /** The client's telemetry (spans, metrics). {@code core.telemetry()} */
+  public Telemetry telemetry() {
+    return telemetry;
   }
 
   /** Envelope mapping (thresholds). {@code core.results()} */
@@ -95,12 +108,13 @@ public final class ClientCore {
    * @return the prediction
    */
   public CompletableFuture<Prediction> predict(String model, Object data, CallOptions o) {
-    return start(o, call -> prepare(model, data, o, call).thenCompose(in -> {
-      boolean cached = cache != null && (o.cache() == null || o.cache());
-      Operation op = Operations.predict(in.tree(), o.meta(), in.scope(), model, o.version(), in.key());
-      return pipelines.run(call.with(op, model, o.version(), UUID.randomUUID().toString(), cached ? in.key() : null))
-          .thenApply(results::prediction);
-    }));
+    return start(o, "predict", model, o.version(), call -> check(model, data, call), (call, tree) ->
+        prepare(model, tree, o, call).thenCompose(in -> {
+          boolean cached = cache != null && (o.cache() == null || o.cache());
+          Operation op = Operations.predict(in.tree(), o.meta(), in.scope(), model, o.version(), in.key());
+          return observe(call, pipelines.run(call.with(op, model, o.version(), UUID.randomUUID().toString(),
+              cached ? in.key() : null))).thenApply(results::prediction);
+        }));
   }
 
   /**
@@ -112,10 +126,11 @@ public final class ClientCore {
    * @return the answer
    */
   public CompletableFuture<Answer> submitJob(String model, Object data, CallOptions o) {
-    return start(o, call -> prepare(model, data, o, call).thenCompose(in -> {
-      Operation op = Operations.submitJob(in.tree(), o.meta(), in.scope(), in.key(), o.callbackUrl());
-      return pipelines.run(call.with(op, model, o.version(), UUID.randomUUID().toString(), null));
-    }));
+    return start(o, "submit_job", model, o.version(), call -> check(model, data, call), (call, tree) ->
+        prepare(model, tree, o, call).thenCompose(in -> {
+          Operation op = Operations.submitJob(in.tree(), o.meta(), in.scope(), in.key(), o.callbackUrl());
+          return observe(call, pipelines.run(call.with(op, model, o.version(), UUID.randomUUID().toString(), null)));
+        }));
   }
 
   /**
@@ -132,13 +147,26 @@ public final class ClientCore {
    * @param <T> result type
    * @return the result
    */
-  public <T> CompletableFuture<T> run(CallOptions o, java.util.function.Supplier<Operation> op, String model,
-      Function<Answer, T> map) {
-    return start(o, call -> {
+  public <T> CompletableFuture<T> run(CallOptions o, String operation, java.util.function.Supplier<Operation> op,
+      String model, Function<Answer, T> map) {
+    return start(o, operation, model, null, call -> {
       if (model != null) Inputs.model(model);
-      Operation operation = op.get();
-      String key = "POST".equals(operation.method()) ? UUID.randomUUID().toString() : null;
-      return pipelines.run(call.with(operation, model, null, key, null)).thenApply(map);
+      return op.get();
+    }, (call, operation1) -> {
+      String key = "POST".equals(operation1.method()) ? UUID.randomUUID().toString() : null;
+      return observe(call, pipelines.run(call.with(operation1, model, null, key, null))).thenApply(map);
+    });
+  }
+
+  /** Records what the answer says about the call (served version, cache, fallback) for call_end and its span. */
+  private static CompletableFuture<Answer> observe(Call call, CompletableFuture<Answer> answer) {
+    CallFacts f = call.facts();
+    if (f == null) return answer;
+    return answer.thenApply(a -> {
+      f.servedVersion(a.servedVersion());
+      if (a.cached()) f.markCached(a.stale());
+      if (a.fallback() != null) f.markFallback(a.fallback().to(), a.fallback().reason());
+      return a;
     });
   }
 
@@ -149,11 +177,16 @@ public final class ClientCore {
   /** A checked input with its cache scope and key (the key is also the body's input digest). */
   private record Prepared(JsonNode tree, String scope, String key) {}
 
-  /** Checks the model and the input before anything is sent, then derives scope and key. */
-  private CompletableFuture<Prepared> prepare(String model, Object data, CallOptions o, Call call) {
+  /** Checks the model and the input before anything is sent (no event, no span when they fail). */
+  private JsonNode check(String model, Object data, Call call) {
     Inputs.model(model);
     JsonNode tree = DataTree.of(data, options.maxJsonDepth());
     Inputs.checkSize(tree, options.maxInputBytes(), call);
+    return tree;
+  }
+
+  /** Derives the cache scope and key of a checked input. */
+  private CompletableFuture<Prepared> prepare(String model, JsonNode tree, CallOptions o, Call call) {
     return scope(call).thenApply(scope -> new Prepared(tree, scope, CacheKey.of(model, o.version(), scope, tree)));
   }
 
@@ -167,13 +200,23 @@ public final class ClientCore {
 
   /**
    * Starts a logical call: ids, deadline, the caller's signal linked to the call's own, typed errors.
+   * The checks run first: a call they reject emits nothing and makes no span (docs/semantics.md,
+   * "Events"). Then the call span starts (its trace is the call's), the work runs inside it, and
+   * when the call settles {@code call_end} is emitted and the span ended — before the caller's
+   * future completes.
    *
    * @param o per-call options
+   * @param operation snake_case operation name (call_end, span name)
+   * @param model the model called, or null (gateway operations)
+   * @param version pinned version or null
+   * @param checks the checks before sending (may throw InvalidInputException); their result goes to {@code body}
    * @param body the call's work (may throw a ModelwireException)
+   * @param <C> what the checks hand on
    * @param <T> result type
    * @return the caller's future; cancelling it aborts this call only
    */
-  public <T> CompletableFuture<T> start(CallOptions o, Function<Call, CompletableFuture<T>> body) {
+  public <C, T> CompletableFuture<T> start(CallOptions o, String operation, String model, String version,
+      Function<Call, C> checks, java.util.function.BiFunction<Call, C, CompletableFuture<T>> body) {
     try {
       checkCallOptions(o);
     } catch (InvalidInputException e) {
@@ -182,26 +225,44 @@ public final class ClientCore {
     AbortSignal internal = new AbortSignal();
     String requestId = o.requestId() != null ? o.requestId() : UUID.randomUUID().toString();
     String traceId = Traceparent.traceIdOf(o.traceparent());
+    String flags = Traceparent.flagsOf(o.traceparent());
     long deadline = o.deadline() != null ? o.deadline().toMillis() : options.deadline().toMillis();
     long timeout = o.timeout() != null ? o.timeout().toMillis() : options.timeout().toMillis();
-    Call call = Call.start(new Call.Ids(requestId, traceId, Traceparent.flagsOf(o.traceparent())),
-        scheduler.nowMillis() + deadline, timeout, internal);
-    CompletableFuture<T> out = new CompletableFuture<>();
+    long deadlineAt = scheduler.nowMillis() + deadline;
+    Call checked = Call.start(new Call.Ids(requestId, traceId, flags), deadlineAt, timeout, internal);
     if (closed.get()) {
-      out.completeExceptionally(new InvalidInputException(ErrorInfo.of("INVALID_OPTIONS",
+      return CompletableFuture.failedFuture(new InvalidInputException(ErrorInfo.of("INVALID_OPTIONS",
           "the client is closed; build a new one").ids(requestId, traceId)));
-      return out;
     }
+    C input;
+    try {
+      input = checks.apply(checked);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(Errors.asModelwire(e));
+    }
+    // the call span: parent = the explicit traceparent, else the active context; its trace is the call's
+    CallSpan span = telemetry.startCall(operation, model, version, requestId, o.traceparent());
+    if (span.traceId() != null) {
+      traceId = span.traceId();
+      flags = span.traceFlags();
+    }
+    // facts are gathered only when someone reads them (a listener or the metrics, or a span): zero cost otherwise
+    CallFacts facts = events.active() || span != CallSpan.NONE
+        ? new CallFacts(operation, model, version, requestId, "predict".equals(operation)) : null;
+    Call call = Call.start(new Call.Ids(requestId, traceId, flags), deadlineAt, timeout, internal, facts, span);
+    CompletableFuture<T> out = new CompletableFuture<>();
     Runnable unlisten = o.signal() == null ? () -> {} : o.signal().onAbort(internal::abort);
     CompletableFuture<T> inner;
     try {
-      inner = body.apply(call);
+      inner = span == CallSpan.NONE ? body.apply(call, input) : span.runWithin(() -> body.apply(call, input));
     } catch (RuntimeException e) {
       inner = CompletableFuture.failedFuture(e);
     }
     inner.whenComplete((v, e) -> {
       unlisten.run();
-      if (e != null) out.completeExceptionally(Errors.asModelwire(e));
+      ModelwireException error = e == null ? null : Errors.asModelwire(e);
+      settle(call, error);
+      if (error != null) out.completeExceptionally(error);
       else out.complete(v);
     });
     // the caller cancelling its future is an abort of this call only
@@ -209,6 +270,28 @@ public final class ClientCore {
       if (out.isCancelled()) internal.abort();
     });
     return out;
+  }
+
+  /** The call settled: {@code call_end} (its last event) and the end of its span. Never throws. */
+  private void settle(Call call, ModelwireException error) {
+    CallFacts f = call.facts();
+    if (f == null) return; // nobody listens and nothing records
+    try {
+      String breaker = null;
+      // predict and submit_job have a breaker (docs/semantics.md, "Pipeline order")
+      if (breakers != null && f.model() != null && ("predict".equals(f.operation()) || "submit_job".equals(f.operation()))) {
+        breaker = switch (breakers.state(f.model(), f.version())) {
+          case CLOSED -> "closed";
+          case OPEN -> "open";
+          case HALF_OPEN -> "half-open";
+        };
+      }
+      f.settle(call.attempts(), error == null ? null : error.code(), breaker);
+      events.callEnd(f);
+    } catch (RuntimeException ignored) {
+      // telemetry never changes a call's outcome
+    }
+    call.span().end(f);
   }
 
   /** The per-call options' own rules, checked before the call starts (no id, no event, no attempt). */

@@ -1,6 +1,8 @@
 package io.modelwire.client.internal.stages;
 
 import io.modelwire.client.AbortSignal;
+import io.modelwire.client.internal.telemetry.CallFacts;
+import io.modelwire.client.internal.telemetry.CallSpan;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -28,10 +30,12 @@ public final class Call {
   private final AbortSignal signal;
   private final AtomicInteger attempts;
   private final AtomicReference<String> prefetchedToken;
+  private final CallFacts facts;
+  private final CallSpan span;
 
   private Call(Operation op, Ids ids, String model, String version, String idempotencyKey, String cacheKey,
       long deadlineAt, long timeoutMs, long attemptTimeoutMs, AbortSignal signal, AtomicInteger attempts,
-      AtomicReference<String> prefetchedToken) {
+      AtomicReference<String> prefetchedToken, CallFacts facts, CallSpan span) {
     this.op = op;
     this.ids = ids;
     this.model = model;
@@ -44,6 +48,8 @@ public final class Call {
     this.signal = signal;
     this.attempts = attempts;
     this.prefetchedToken = prefetchedToken;
+    this.facts = facts;
+    this.span = span;
   }
 
   /**
@@ -58,8 +64,26 @@ public final class Call {
    * @return a call without an operation yet ({@link #with})
    */
   public static Call start(Ids ids, long deadlineAt, long timeoutMs, AbortSignal signal) {
+    return start(ids, deadlineAt, timeoutMs, signal, null, CallSpan.NONE);
+  }
+
+  /**
+   * A new logical call with its telemetry.
+   *
+   * <pre>{@code Call.start(ids, deadlineAt, 10_000, signal, facts, span) }</pre>
+   *
+   * @param ids request id and trace
+   * @param deadlineAt wall-clock deadline (scheduler ms)
+   * @param timeoutMs per-attempt timeout
+   * @param signal abort signal (never null)
+   * @param facts what the call does, gathered for call_end and the call span (null: not recorded)
+   * @param span the call span ({@link CallSpan#NONE} when nothing records)
+   * @return a call without an operation yet ({@link #with})
+   */
+  public static Call start(Ids ids, long deadlineAt, long timeoutMs, AbortSignal signal, CallFacts facts,
+      CallSpan span) {
     return new Call(null, ids, null, null, null, null, deadlineAt, timeoutMs, timeoutMs, signal, new AtomicInteger(),
-        new AtomicReference<>());
+        new AtomicReference<>(), facts, span);
   }
 
   /**
@@ -76,17 +100,17 @@ public final class Call {
    */
   public Call with(Operation op, String model, String version, String idempotencyKey, String cacheKey) {
     return new Call(op, ids, model, version, idempotencyKey, cacheKey, deadlineAt, timeoutMs, attemptTimeoutMs, signal,
-        attempts, prefetchedToken);
+        attempts, prefetchedToken, facts, span);
   }
 
   Call withSignal(AbortSignal s) {
     return new Call(op, ids, model, version, idempotencyKey, cacheKey, deadlineAt, timeoutMs, attemptTimeoutMs, s,
-        attempts, prefetchedToken);
+        attempts, prefetchedToken, facts, span);
   }
 
   Call withAttemptTimeout(long ms) {
     return new Call(op, ids, model, version, idempotencyKey, cacheKey, deadlineAt, timeoutMs, ms, signal, attempts,
-        prefetchedToken);
+        prefetchedToken, facts, span);
   }
 
   /** The operation. {@code call.op().kind()} */
@@ -147,6 +171,16 @@ public final class Call {
   /** The abort signal in force. {@code call.signal().isAborted()} */
   public AbortSignal signal() {
     return signal;
+  }
+
+  /** What the call does (call_end, call span), or null when not recorded. {@code call.facts()} */
+  public CallFacts facts() {
+    return facts;
+  }
+
+  /** The call span. {@code call.span().startAttempt("POST", url, 1)} */
+  public CallSpan span() {
+    return span;
   }
 
   /** HTTP attempts made so far by the logical call. {@code call.attempts()} */

@@ -35,6 +35,7 @@ public final class CoalesceStage implements Stage {
     if (call.cacheKey() == null) return next.proceed(call);
     return coalescer.join(call.cacheKey(), call.signal(), signal -> next.proceed(call.withSignal(signal)),
         () -> Aborts.of(call), mine -> {
+          if (call.facts() != null) call.facts().markCoalesced();
           events.callLevel(ModelwireEvent.Type.COALESCED, call);
           // a joiner keeps its own deadline: it leaves the shared call when its time is up
           CompletableFuture<Void> timer = scheduler.delay(Math.max(0, call.deadlineAt() - scheduler.nowMillis()));

@@ -21,7 +21,34 @@ public final class Events {
    * @param listener the user's listener or null
    */
   public Events(Consumer<ModelwireEvent> listener) {
-    this.sink = listener;
+    this(listener, null);
+  }
+
+  /**
+   * Wraps the user's listener and the client's own metrics listener (telemetry); each one that
+   * throws is ignored, and one failing never keeps an event from the other.
+   *
+   * <pre>{@code new Events(userListener, telemetry.metrics()) }</pre>
+   *
+   * @param listener the user's listener or null
+   * @param metrics the metrics listener or null
+   */
+  public Events(Consumer<ModelwireEvent> listener, Consumer<ModelwireEvent> metrics) {
+    if (listener == null) this.sink = metrics;
+    else if (metrics == null) this.sink = listener;
+    else this.sink = e -> {
+      try {
+        listener.accept(e);
+      } catch (RuntimeException ignored) {
+        // a faulty listener must never break a call (nor the metrics)
+      }
+      metrics.accept(e);
+    };
+  }
+
+  /** True when someone listens (the user or the metrics). {@code events.active()} */
+  public boolean active() {
+    return sink != null;
   }
 
   private void emit(ModelwireEvent e) {
@@ -67,6 +94,19 @@ public final class Events {
     if (sink == null) return;
     emit(new ModelwireEvent(Type.FALLBACK, call.model(), call.version(), call.requestId(), 0, null, null, null,
         0, null, 0, to, reason));
+  }
+
+  /**
+   * The logical call settled (its last event).
+   *
+   * <pre>{@code events.callEnd(facts) }</pre>
+   *
+   * @param f what the call did (settled)
+   */
+  public void callEnd(io.modelwire.client.internal.telemetry.CallFacts f) {
+    if (sink == null) return;
+    emit(new ModelwireEvent(Type.CALL_END, f.model(), f.version(), f.requestId(), 0, null, null, null, f.latencyMs(),
+        null, 0, null, null, f.operation(), f.outcome(), f.attempts(), f.cached(), f.coalesced(), f.fallbackTo()));
   }
 
   /**

@@ -36,6 +36,7 @@ public final class FallbackStage implements Stage {
       String reason = Failures.fallbackReason(primary);
       String backup = reason == null || call.model() == null ? null : fallbacks.apply(call.model());
       if (backup == null || backup.equals(call.model())) return CompletableFuture.failedFuture(primary);
+      if (call.facts() != null) call.facts().markFallback(backup, reason);
       events.fallback(call, backup, reason);
       String key = call.idempotencyKey() == null ? null : UUID.randomUUID().toString();
       Fallback how = new Fallback(call.model(), backup, reason);

@@ -13,6 +13,8 @@ import io.modelwire.client.internal.Json;
 import io.modelwire.client.internal.ResponseLimits;
 import io.modelwire.client.internal.TokenSource;
 import io.modelwire.client.internal.Traceparent;
+import io.modelwire.client.internal.telemetry.AttemptSpan;
+import io.modelwire.client.internal.telemetry.CallSpan;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
@@ -91,13 +93,23 @@ public final class SendStage implements Stage.Chain {
       return out;
     }
     String path = call.op().path().apply(call.model());
-    TransportRequest req = request(call, token, path);
     int n = call.nextAttempt();
+    // the attempt span starts right before the request is built: the wire traceparent is its context
+    AttemptSpan span = call.span() == CallSpan.NONE ? AttemptSpan.NONE
+        : call.span().startAttempt(call.op().method(), target(path), n);
+    TransportRequest req;
+    try {
+      req = request(call, token, path, span.traceparent());
+    } catch (RuntimeException e) {
+      span.end(null, "CLIENT_ERROR");
+      throw e;
+    }
     events.request(call, n, path);
     long startNs = System.nanoTime();
     CompletableFuture<TransportResponse> sent;
     try {
-      sent = transport.send(req);
+      // inside the attempt span, with the HTTP library's own instrumentation suppressed (one traceparent)
+      sent = span == AttemptSpan.NONE ? transport.send(req) : span.runWithin(() -> transport.send(req));
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
@@ -113,9 +125,27 @@ public final class SendStage implements Stage.Chain {
       } catch (RuntimeException | StackOverflowError e) {
         outcome = unexpected(call, path, res, e);
       }
+      endSpan(span, res, outcome);
       out.complete(outcome);
     });
     return out;
+  }
+
+  /**
+   * Ends the attempt span as docs/semantics.md ("Telemetry") says: the status when an answer came;
+   * {@code error.type} the status for ≥ 400, MALFORMED_RESPONSE for an unreadable 2xx, else the
+   * attempt's error code (TIMEOUT, CONNECTION_ERROR, ABORTED).
+   */
+  private static void endSpan(AttemptSpan span, TransportResponse res, Object outcome) {
+    if (span == AttemptSpan.NONE) return;
+    ModelwireException e = outcome instanceof ModelwireException me ? me : null;
+    Integer status = res != null ? Integer.valueOf(res.status())
+        : e != null && "RESPONSE_TOO_LARGE".equals(e.code()) ? e.httpStatus() : null;
+    String errorType = null;
+    if (status != null && status >= 400) errorType = Integer.toString(status);
+    else if (e != null && status != null && status >= 200 && status < 300) errorType = "MALFORMED_RESPONSE";
+    else if (e != null) errorType = e.code();
+    span.end(status, errorType);
   }
 
   /** The exchange, ended by the attempt's time bound (headers and body) or the call's abort. */
@@ -174,7 +204,7 @@ public final class SendStage implements Stage.Chain {
     return URI.create(baseUrl + path);
   }
 
-  private TransportRequest request(Call call, String token, String path) {
+  private TransportRequest request(Call call, String token, String path, String traceparent) {
     byte[] body = null;
     Object tree = call.op().body() == null ? null : call.op().body().apply(call);
     if (tree != null) {
@@ -190,7 +220,8 @@ public final class SendStage implements Stage.Chain {
     h.put("Accept-Encoding", "identity");
     h.put("User-Agent", CLIENT);
     h.put("X-Request-Id", call.requestId());
-    h.put("traceparent", Traceparent.header(call.traceId(), call.ids().traceFlags()));
+    // the attempt span's context when one records, else the rule of "Identity" (a new span id per attempt)
+    h.put("traceparent", traceparent != null ? traceparent : Traceparent.header(call.traceId(), call.ids().traceFlags()));
     if (body != null) h.put("Content-Type", "application/json");
     if (call.idempotencyKey() != null) h.put("Idempotency-Key", call.idempotencyKey());
     if (call.version() != null) h.put("X-Model-Version", call.version());
