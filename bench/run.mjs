@@ -11,6 +11,7 @@ import ky from 'ky';
 import createFetchClient from 'openapi-fetch';
 import { Agent, request } from 'undici';
 import { memoryTransport } from './fixtures.mjs';
+import { measureAll } from './measure.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -83,44 +84,7 @@ const contenders = {
 
 const ROUNDS = arg('rounds', 5);
 
-/** One timed slice of `seconds` for one contender: counts, latencies and client CPU. */
-async function slice(fn, seconds, into) {
-  const deadline = performance.now() + seconds * 1000;
-  const started = performance.now();
-  const cpuBefore = process.cpuUsage();
-  let count = 0;
-  async function worker() {
-    while (performance.now() < deadline) {
-      const t = performance.now();
-      await fn();
-      into.latencies.push(performance.now() - t);
-      count++;
-    }
-  }
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const cpu = process.cpuUsage(cpuBefore);
-  into.count += count;
-  into.elapsed += (performance.now() - started) / 1000;
-  into.cpu += cpu.user + cpu.system;
-  into.rates.push(count / ((performance.now() - started) / 1000));
-}
-
-/** Round-robin: every contender gets ROUNDS slices interleaved, so load and JIT drift hit all alike. */
-async function measureAll(entries) {
-  const acc = Object.fromEntries(entries.map(([name]) => [name, { latencies: [], count: 0, elapsed: 0, cpu: 0, rates: [] }]));
-  for (const [, fn] of entries) for (let i = 0; i < 300; i++) await fn(); // warm-up
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, fn] of entries) await slice(fn, SECONDS / ROUNDS, acc[name]);
-  }
-  const out = {};
-  for (const [name, a] of Object.entries(acc)) {
-    a.latencies.sort((x, y) => x - y);
-    const pct = (p) => a.latencies[Math.min(a.latencies.length - 1, Math.floor((p / 100) * a.latencies.length))];
-    a.rates.sort((x, y) => x - y);
-    out[name] = { rps: a.rates[Math.floor(a.rates.length / 2)], p50: pct(50), p99: pct(99), cpuUs: a.cpu / a.count };
-  }
-  return out;
-}
+const measure = (entries) => measureAll(entries, { seconds: SECONDS, rounds: ROUNDS, concurrency: CONCURRENCY });
 
 console.log(
   `# modelwire benchmark — Node ${process.version}, loopback, ${CONCURRENCY} concurrent, ~1 KB input, ${SECONDS}s each in ${ROUNDS} interleaved rounds (req/s = median round)\n`,
@@ -136,7 +100,7 @@ for (let i = 0; i < HITS; i++) await modelwire.predict('fraud-score', hitInput);
 const hitUs = ((performance.now() - t) * 1000) / HITS;
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : undefined;
-const results = await measureAll(
+const results = await measure(
   Object.entries(contenders).filter(([name]) => !only || name.includes('raw') || only.some((o) => name.startsWith(o))),
 );
 const raw = results['undici.request (raw)'].rps;

@@ -9,7 +9,7 @@ export * from './public.js';
 export { undiciTransport };
 
 /**
- * Creates a modelwire client (Node: undici transport unless you pass `fetch` or `transport`).
+ * Creates a modelwire client (Node: undici transport — on your own `dispatcher` if given — unless you pass `fetch` or `transport`).
  *
  * @example
  * import { createClient } from '@modelwire/client';
@@ -18,5 +18,9 @@ export { undiciTransport };
  * console.log(p.result.label, p.confidence, p.requestId);
  */
 export function createClient(options: ClientOptions): ModelwireClient {
-  return createClientWith(options, (o) => (o.fetch ? kyTransport(o.fetch) : undiciTransport()), loadOtelApi);
+  return createClientWith(
+    options,
+    (o) => (o.fetch ? kyTransport(o.fetch) : undiciTransport(o.dispatcher ? { dispatcher: o.dispatcher } : {})),
+    loadOtelApi,
+  );
 }

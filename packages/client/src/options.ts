@@ -1,3 +1,4 @@
+import type { Dispatcher } from 'undici';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import type { ModelwireEvent } from './events.js';
@@ -128,6 +129,11 @@ export interface ClientOptions {
   onEvent?: (event: ModelwireEvent) => void;
   /** A fetch implementation for the ky transport (tests, proxies, browsers). */
   fetch?: typeof fetch;
+  /**
+   * Node: your own undici `Dispatcher` (an `Agent` with `connect: { ca, cert, key }` for mTLS or a
+   * custom CA, a `ProxyAgent`, …) for every request, the token endpoint's too; the client never closes it.
+   */
+  dispatcher?: Dispatcher;
   /** A transport replacing HTTP entirely (tests). */
   transport?: Transport;
   /** Returns a `traceparent` to continue when a call has none (without OpenTelemetry, or to override its active context). */
@@ -207,6 +213,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     transport: options.transport,
     traceparent: options.traceparent,
     telemetry: checkTelemetry(options.telemetry),
+    ...checkHttpChoice(options),
     clock: options.clock ?? systemClock,
     random: options.random ?? Math.random,
     headers: options.headers ?? {},
@@ -315,4 +322,15 @@ function checkTelemetry(telemetry: unknown): TelemetryOptions | false | undefine
   if (meterProvider !== undefined && typeof meterProvider?.getMeter !== 'function')
     invalidOption('telemetry.meterProvider must have getMeter()');
   return telemetry as TelemetryOptions;
+}
+
+/** At most one way to send: a transport, a fetch, or a dispatcher (all optional). Returns nothing to resolve. */
+function checkHttpChoice(options: ClientOptions): Record<string, never> {
+  const given = (['transport', 'fetch', 'dispatcher'] as const).filter((name) => options[name] !== undefined);
+  if (given.length > 1) invalidOption(`give only one of transport, fetch and dispatcher, got ${given.join(' and ')}`);
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') invalidOption('fetch must be a fetch function');
+  if (options.dispatcher !== undefined && typeof (options.dispatcher as { dispatch?: unknown })?.dispatch !== 'function') {
+    invalidOption('dispatcher must be an undici Dispatcher (Agent, Pool, ProxyAgent, …)');
+  }
+  return {};
 }

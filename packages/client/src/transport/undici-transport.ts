@@ -10,11 +10,20 @@ import { type HttpResponse, ResponseTooLarge, type Transport } from './transport
  * signal also aborts the body read, a body above `maxResponseBytes` is cut off, a body that is not
  * UTF-8 is refused (`BodyNotUtf8`), redirects are not followed, and interim 1xx answers are skipped.
  *
+ * Pass your own undici `Dispatcher` (an `Agent` with TLS options for mTLS or a custom CA, a
+ * `ProxyAgent`, …) to send through it; the client then never closes it. A dispatcher of yours does not
+ * get the interim-1xx-skipping connector (build yours with `buildConnector` if your gateway sends them).
+ *
  * @example
  * createClient({ baseUrl, transport: undiciTransport() });
+ * createClient({ baseUrl, transport: undiciTransport({ dispatcher: new Agent({ connect: { ca, cert, key } }) }) });
  */
-export function undiciTransport(options: { connections?: number } = {}): Transport {
-  const dispatcher = new Agent({ connections: options.connections ?? 128, keepAliveTimeout: 10_000, connect: interimSkippingConnector() });
+export function undiciTransport(options: { connections?: number; dispatcher?: Dispatcher } = {}): Transport {
+  const own = options.dispatcher === undefined;
+  // A caller's dispatcher (mTLS, custom CA, proxy) is used as is and never closed by us.
+  const dispatcher =
+    options.dispatcher ??
+    new Agent({ connections: options.connections ?? 128, keepAliveTimeout: 10_000, connect: interimSkippingConnector() });
   const transport: Transport = async (request) => {
     const response = await undiciRequest(request.url, {
       method: request.method,
@@ -38,7 +47,7 @@ export function undiciTransport(options: { connections?: number } = {}): Transpo
     const bytes = await readLimited(response.body, response.statusCode, request.maxResponseBytes);
     return { status: response.statusCode, headers, body: decodeUtf8Body(bytes, response.statusCode, headers) };
   };
-  transport.close = () => dispatcher.close();
+  if (own) transport.close = () => dispatcher.close();
   return transport;
 }
 
