@@ -325,12 +325,72 @@ def retry_after_file():
     return {"_comment": HEADER, "cases": c}
 
 
+# --------------------------------------------------------------------------- fleet entries (Redis)
+FLEET_KEY = "fleet-hmac-key-for-tests"
+ENVELOPE = {"status": "success", "code": "OK", "message": "prediction", "request_id": "r-original-1",
+            "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736", "model": {"name": "fraud-score", "version": "2"},
+            "result": {"label": "legit", "score": 0.0871, "confidence": 0.9129, "uncertainty_score": 0.1742,
+                       "note": "caf\u00e9 \U0001F600"}}
+
+
+def fleet_entry(model="fraud-score", version=None, stored_at_ms=1764000000000.0, ttl_ms=30000.0,
+                served_version="2", request_id="r-original-1", key=None):
+    entry = {"v": 1.0, "model": model, "version": version, "stored_at_ms": stored_at_ms, "ttl_ms": ttl_ms,
+             "served_version": served_version, "request_id": request_id, "envelope": ENVELOPE}
+    if key is not None:
+        entry["mac"] = hmac.new(key.encode("utf-8"), canon(entry).encode("utf-8"), hashlib.sha256).hexdigest()
+    return entry
+
+
+def fleet_entries_file():
+    encode = []
+    for name, kw in [
+        ("unpinned, no entry authentication", {}),
+        ("pinned version, no served version header", {"version": "2", "served_version": None}),
+        ("with entry authentication (mac over the entry without mac)", {"key": FLEET_KEY}),
+    ]:
+        entry = fleet_entry(**kw)
+        fields = {k: v for k, v in entry.items() if k != "mac"}
+        encode.append({"name": name, "fields": json.loads(canon(fields)), "hmac_key": kw.get("key"),
+                       "entry": canon(entry), "mac": entry.get("mac")})
+    read = []
+    now = 1764000000000 + 10000
+
+    def add(name, text, verdict, reason=None, model="fraud-score", version=None, key=None, now_ms=now):
+        case = {"name": name, "entry": text, "now_ms": now_ms, "model": model, "version": version,
+                "hmac_key": key, "verdict": verdict}
+        if reason:
+            case["reason"] = reason
+        read.append(case)
+
+    plain = canon(fleet_entry())
+    signed = canon(fleet_entry(key=FLEET_KEY))
+    add("fresh: 10 s into a 30 s TTL", plain, "fresh")
+    add("expired: 30 s after storing (TTL is exclusive)", plain, "expired", now_ms=1764000000000 + 30000)
+    add("expired: long after (stale-if-error may still serve it)", plain, "expired", now_ms=1764000000000 + 200000)
+    add("another model's entry is ignored", plain, "ignored", "other_model", model="sentiment")
+    add("another pinned version's entry is ignored", plain, "ignored", "other_version", version="3")
+    add("an unknown entry version is ignored", canon({**fleet_entry(), "v": 2.0}), "ignored", "unknown_version")
+    add("not JSON is ignored", "{\"v\":1,", "ignored", "unparseable")
+    add("no envelope is ignored", canon({k: v for k, v in fleet_entry().items() if k != "envelope"}), "ignored", "unparseable")
+    add("signed and checked: fresh", signed, "fresh", key=FLEET_KEY)
+    add("signed, reader without a key: mac not checked", signed, "fresh")
+    add("reader with a key, entry without mac", plain, "ignored", "bad_mac", key=FLEET_KEY)
+    add("signed with another key", canon(fleet_entry(key="another-key")), "ignored", "bad_mac", key=FLEET_KEY)
+    tampered = fleet_entry(key=FLEET_KEY)
+    tampered["envelope"] = {**ENVELOPE, "result": {**ENVELOPE["result"], "label": "fraud"}}
+    add("tampered result (mac of the original)", canon(tampered), "ignored", "bad_mac", key=FLEET_KEY)
+    return {"_comment": HEADER, "hmac": "HMAC-SHA256, lowercase hex, over the UTF-8 canonical JSON of the entry without mac",
+            "encode": encode, "read": read}
+
+
 def main() -> int:
     files = {
         "canonical-json.json": canonical_json_file(),
         "cache-keys.json": cache_keys_file(),
         "webhooks.json": webhooks_file(),
         "retry-after.json": retry_after_file(),
+        "fleet-entries.json": fleet_entries_file(),
     }
     check = "--check" in sys.argv
     drift = 0

@@ -21,6 +21,13 @@ stop_keycloak() {
   exit "$status"
 }
 trap stop_keycloak EXIT
+# Fleet mode's tests run against a real redis-server (Debian package), started per suite on a free port.
+if ! command -v redis-server >/dev/null 2>&1; then
+  step "installing redis-server (Debian) for the fleet-mode tests"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  # The package's own service is not needed: tests start their own servers on free ports.
+  (service redis-server stop || true) >/dev/null 2>&1
+fi
 step "contract: OpenAPI lint (redocly)"
 redocly lint --format=summary openapi/modelwire.yaml
 step "contract: generated code matches the contract"

@@ -30,7 +30,11 @@ export type AttemptErrorCode = 'TIMEOUT' | 'CONNECTION_ERROR' | 'ABORTED';
  * });
  */
 export type ModelwireEvent =
-  | ({ type: 'cache_hit' | 'cache_miss' | 'coalesced' | 'cache_stale' } & InCall)
+  | ({ type: 'cache_hit'; tier: 'memory' | 'redis' } & InCall)
+  | ({ type: 'cache_miss' | 'coalesced' | 'cache_stale' } & InCall)
+  | ({ type: 'fleet_entry_rejected'; reason: string } & About)
+  | { type: 'fleet_unavailable'; reason: string }
+  | { type: 'fleet_available' }
   | ({ type: 'request'; attempt: number; method: string; path: string } & InCall)
   | ({ type: 'response'; attempt: number; method: string; path: string; status: number; latencyMs: number } & InCall)
   | ({ type: 'request_error'; attempt: number; method: string; path: string; errorCode: AttemptErrorCode; latencyMs: number } & InCall)

@@ -2,6 +2,8 @@ import type { Dispatcher } from 'undici';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import type { ModelwireEvent } from './events.js';
+import type { FleetPolicy } from './fleet/fleet-cache.js';
+import { type RedisCommands, type RedisLike, redisCommands } from './fleet/redis-commands.js';
 import { DEFAULT_POLICY } from './generated/policy.js';
 import type { TelemetryOptions } from './telemetry/otel-api.js';
 import type { Transport } from './transport/transport.js';
@@ -139,6 +141,11 @@ export interface ClientOptions {
   /** Returns a `traceparent` to continue when a call has none (without OpenTelemetry, or to override its active context). */
   traceparent?: () => string | undefined;
   /**
+   * Fleet mode (docs/semantics.md "Fleet mode"): a shared cache on your Redis (node-redis ≥ 5 or ioredis
+   * client, connected by you and never closed by the client) as the second level behind the in-memory one.
+   */
+  fleet?: FleetOptions;
+  /**
    * OpenTelemetry spans and metrics (docs/semantics.md "Telemetry"): on by default when
    * `@opentelemetry/api` is installed (its global providers); pass providers to use others, `false` to turn it off.
    */
@@ -179,6 +186,7 @@ export interface ResolvedOptions {
   transport: Transport | undefined;
   traceparent: (() => string | undefined) | undefined;
   telemetry: TelemetryOptions | false | undefined;
+  fleet: { redis: RedisCommands; policy: FleetPolicy } | undefined;
   clock: Clock;
   random: () => number;
   headers: Record<string, string>;
@@ -214,6 +222,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     traceparent: options.traceparent,
     telemetry: checkTelemetry(options.telemetry),
     ...checkHttpChoice(options),
+    fleet: resolveFleet(options.fleet, options.cache),
     clock: options.clock ?? systemClock,
     random: options.random ?? Math.random,
     headers: options.headers ?? {},
@@ -333,4 +342,42 @@ function checkHttpChoice(options: ClientOptions): Record<string, never> {
     invalidOption('dispatcher must be an undici Dispatcher (Agent, Pool, ProxyAgent, …)');
   }
   return {};
+}
+
+/** Fleet mode's options (docs/semantics.md "Fleet mode"). */
+export interface FleetOptions {
+  /** Your connected node-redis (≥ 5, client or cluster) or ioredis client. */
+  redis: RedisLike;
+  /** Key prefix (default `modelwire`): entries live at `<prefix>:cache:<cache key>`. */
+  prefix?: string;
+  /** Bound of every Redis operation in ms (default 50); a slower Redis is a miss, never a failed call. */
+  opTimeoutMs?: number;
+  /** How long past its TTL an entry stays in Redis for stale-if-error (default 300000). */
+  staleWindowMs?: number;
+  /** Authenticates entries (HMAC-SHA256): entries without the right mac are never served. */
+  hmacKey?: string;
+}
+
+function resolveFleet(fleet: FleetOptions | undefined, cache: unknown): ResolvedOptions['fleet'] {
+  if (fleet === undefined) return undefined;
+  if (typeof fleet !== 'object' || fleet === null)
+    invalidOption(`fleet must be { redis, prefix?, opTimeoutMs?, staleWindowMs?, hmacKey? }, got ${shown(fleet)}`);
+  const { redis } = fleet;
+  if (typeof redis?.get !== 'function' || typeof redis?.set !== 'function')
+    invalidOption('fleet.redis must be a node-redis or ioredis client');
+  if (cache === false) invalidOption('fleet mode shares the cache: it needs cache on (remove cache: false)');
+  if (fleet.prefix !== undefined && (typeof fleet.prefix !== 'string' || fleet.prefix === ''))
+    invalidOption(`fleet.prefix must be a non-empty string, got ${shown(fleet.prefix)}`);
+  if (fleet.hmacKey !== undefined && (typeof fleet.hmacKey !== 'string' || fleet.hmacKey.length < 16)) {
+    invalidOption('fleet.hmacKey must be a string of at least 16 characters');
+  }
+  return {
+    redis: redisCommands(redis),
+    policy: {
+      prefix: fleet.prefix ?? 'modelwire',
+      opTimeoutMs: positive('fleet.opTimeoutMs', fleet.opTimeoutMs, 50),
+      staleWindowMs: nonNegative('fleet.staleWindowMs', fleet.staleWindowMs, 300_000),
+      hmacKey: fleet.hmacKey,
+    },
+  };
 }

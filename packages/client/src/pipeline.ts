@@ -1,4 +1,6 @@
 import type { ModelwireEvent } from './events.js';
+import { FleetCache } from './fleet/fleet-cache.js';
+import { FleetTier } from './fleet/fleet-tier.js';
 import type { Answer, CallContext, Stage } from './internal/call-context.js';
 import { newId } from './internal/ids.js';
 import type { ResolvedOptions } from './options.js';
@@ -65,7 +67,7 @@ export function buildPipeline(stages: Record<StageName, Stage>, transport: Pipel
  * @example const { pipelines, breakers } = assemblePipelines(opts, send, emit); await pipelines.read(ctx);
  */
 export function assemblePipelines(
-  opts: Pick<ResolvedOptions, 'cache' | 'deadlineMs' | 'fallbackFor' | 'retry' | 'breaker' | 'random' | 'clock'>,
+  opts: Pick<ResolvedOptions, 'cache' | 'deadlineMs' | 'fallbackFor' | 'retry' | 'breaker' | 'random' | 'clock' | 'fleet' | 'maxJsonDepth'>,
   send: Pipeline,
   emit: (event: ModelwireEvent) => void,
 ): { pipelines: Record<PipelineName, Pipeline>; breakers: BreakerRegistry | undefined } {
@@ -77,7 +79,7 @@ export function assemblePipelines(
       })
     : undefined;
   const stages: Record<StageName, Stage> = {
-    cache: opts.cache ? cacheStage(new ResponseCache(opts.cache, clock), opts.cache.staleIfError) : passThrough,
+    cache: opts.cache ? cacheStage(new ResponseCache(opts.cache, clock), opts.cache.staleIfError, fleetTier(opts, emit)) : passThrough,
     coalesce: opts.cache ? coalesceStage(clock, opts.deadlineMs) : passThrough,
     fallback: fallbackStage(opts.fallbackFor, newId),
     retry: retryStage(opts.retry, new RetryBudget(opts.retry.budget), clock, opts.random),
@@ -90,4 +92,15 @@ export function assemblePipelines(
     read: buildPipeline(stages, send, OPERATION_STAGES.read),
   };
   return { pipelines, breakers };
+}
+
+/** The shared cache on Redis behind the in-memory one, in fleet mode. */
+function fleetTier(opts: Pick<ResolvedOptions, 'cache' | 'fleet' | 'maxJsonDepth' | 'clock'>, emit: (event: ModelwireEvent) => void) {
+  if (!opts.fleet || !opts.cache) return undefined;
+  const shared = new FleetCache(opts.fleet.redis, opts.fleet.policy, opts.clock, emit);
+  return new FleetTier(
+    shared,
+    { ttlMs: opts.cache.ttlMs, staleIfError: opts.cache.staleIfError, maxJsonDepth: opts.maxJsonDepth },
+    opts.clock,
+  );
 }

@@ -14,7 +14,7 @@ export type { AttemptErrorCode, BreakerState, CallEnd, ModelwireEvent } from './
 export { DEFAULT_POLICY } from './generated/policy.js';
 export type { FallbackInfo } from './internal/call-context.js';
 export { sha256Hex } from './internal/sha256.js';
-export type { AuthOptions, BreakerOptions, CacheOptions, ClientOptions, OidcOptions, RetryOptions } from './options.js';
+export type { AuthOptions, BreakerOptions, CacheOptions, ClientOptions, FleetOptions, OidcOptions, RetryOptions } from './options.js';
 export { PIPELINE_ORDER } from './pipeline.js';
 export { redactHeaders } from './redact.js';
 export { parseRetryAfter } from './retry-after.js';

@@ -43,8 +43,9 @@ export class ResponseCache {
     return this.lru.get(key)?.answer;
   }
 
-  set(key: string, answer: Answer): void {
+  /** Stores an answer; `ageMs` backdates it (an entry from the shared cache keeps its original expiry). */
+  set(key: string, answer: Answer, ageMs = 0): void {
     if (answer.bytes + 64 > this.policy.maxBytes) return;
-    this.lru.set(key, { answer, storedAt: this.clock.now() });
+    this.lru.set(key, { answer, storedAt: this.clock.now() - ageMs });
   }
 }

@@ -1,0 +1,105 @@
+import type { Clock } from '../clock.js';
+import type { ModelwireEvent } from '../events.js';
+import { type EntryVerdict, encodeEntry, type FleetEntryFields, readEntry } from './fleet-entry.js';
+import type { RedisCommands } from './redis-commands.js';
+
+/** The resolved `fleet` options (docs/semantics.md "Fleet mode"). */
+export interface FleetPolicy {
+  prefix: string;
+  opTimeoutMs: number;
+  staleWindowMs: number;
+  hmacKey: string | undefined;
+}
+
+/** After this many consecutive Redis failures the client runs local-only for `PAUSE_MS`, then tries once. */
+const FAILURES_TO_PAUSE = 3;
+const PAUSE_MS = 5_000;
+
+class RedisTimeout extends Error {}
+
+/**
+ * The shared (second-level) cache on Redis. Every operation is bounded by `opTimeoutMs`; a failure is a
+ * miss or a skipped write, never a failed call, and repeated failures pause Redis use (its own small breaker).
+ *
+ * @example const fleet = new FleetCache(redisCommands(redis), policy, systemClock, emit); await fleet.lookup(key, 'fraud-score', null);
+ */
+export class FleetCache {
+  private failures = 0;
+  private pausedUntil = 0;
+  private unavailable = false;
+
+  constructor(
+    private readonly redis: RedisCommands,
+    private readonly policy: FleetPolicy,
+    private readonly clock: Clock,
+    private readonly emit: (event: ModelwireEvent) => void,
+  ) {}
+
+  /** The entry for a cache key, judged for this call; undefined on a miss, a Redis failure or a pause. */
+  async lookup(cacheKey: string, model: string, version: string | null): Promise<EntryVerdict | undefined> {
+    const text = await this.run((redis) => redis.get(this.key(cacheKey)));
+    if (text === undefined || text === null) return undefined;
+    const verdict = readEntry(text, { nowMs: this.clock.wallMs(), model, version, hmacKey: this.policy.hmacKey });
+    if (verdict.verdict === 'ignored') this.emit({ type: 'fleet_entry_rejected', model, version, reason: verdict.reason });
+    return verdict;
+  }
+
+  /** Writes an answer for the fleet without making anyone wait for it. */
+  store(cacheKey: string, fields: Omit<FleetEntryFields, 'v' | 'stored_at_ms'>, staleIfError: boolean): void {
+    const entry = encodeEntry({ v: 1, ...fields, stored_at_ms: this.clock.wallMs() }, this.policy.hmacKey);
+    const ttl = fields.ttl_ms + (staleIfError ? this.policy.staleWindowMs : 0);
+    void this.run((redis) => redis.setPx(this.key(cacheKey), entry, ttl));
+  }
+
+  private key(cacheKey: string): string {
+    return `${this.policy.prefix}:cache:${cacheKey}`;
+  }
+
+  /** Runs one Redis operation within the op timeout; undefined when Redis failed, timed out or is paused. */
+  private async run<T>(operation: (redis: RedisCommands) => Promise<T>): Promise<T | undefined> {
+    if (this.clock.now() < this.pausedUntil) return undefined;
+    let cancel = () => {};
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        cancel = this.clock.timer(this.policy.opTimeoutMs, () =>
+          reject(new RedisTimeout(`no Redis answer within ${this.policy.opTimeoutMs} ms`)),
+        );
+      });
+      const result = await Promise.race([operation(this.redis), timeout]);
+      this.succeeded();
+      return result;
+    } catch (error) {
+      this.failed(error);
+      return undefined;
+    } finally {
+      cancel();
+    }
+  }
+
+  private succeeded(): void {
+    this.failures = 0;
+    if (this.unavailable) {
+      this.unavailable = false;
+      this.emit({ type: 'fleet_available' });
+    }
+  }
+
+  private failed(error: unknown): void {
+    this.failures++;
+    if (this.failures < FAILURES_TO_PAUSE && !this.unavailable) return;
+    this.pausedUntil = this.clock.now() + PAUSE_MS;
+    if (!this.unavailable) {
+      this.unavailable = true;
+      this.emit({ type: 'fleet_unavailable', reason: oneLine(error) });
+    }
+  }
+}
+
+/** A Redis error's message on one line, without a `redis://user:pass@` credential. */
+function oneLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text
+    .replace(/\s+/g, ' ')
+    .replace(/\/\/[^/@\s]*@/g, '//')
+    .slice(0, 200);
+}
