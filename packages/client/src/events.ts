@@ -31,7 +31,8 @@ export type AttemptErrorCode = 'TIMEOUT' | 'CONNECTION_ERROR' | 'ABORTED';
  */
 export type ModelwireEvent =
   | ({ type: 'cache_hit'; tier: 'memory' | 'redis' } & InCall)
-  | ({ type: 'cache_miss' | 'coalesced' | 'cache_stale' } & InCall)
+  | ({ type: 'coalesced'; tier: 'memory' | 'redis' } & InCall)
+  | ({ type: 'cache_miss' | 'cache_stale' } & InCall)
   | ({ type: 'fleet_entry_rejected'; reason: string } & About)
   | { type: 'fleet_unavailable'; reason: string }
   | { type: 'fleet_available' }

@@ -78,9 +78,10 @@ export function assemblePipelines(
         emit({ type, model, version });
       })
     : undefined;
+  const fleet = fleetTier(opts, emit);
   const stages: Record<StageName, Stage> = {
-    cache: opts.cache ? cacheStage(new ResponseCache(opts.cache, clock), opts.cache.staleIfError, fleetTier(opts, emit)) : passThrough,
-    coalesce: opts.cache ? coalesceStage(clock, opts.deadlineMs) : passThrough,
+    cache: opts.cache ? cacheStage(new ResponseCache(opts.cache, clock), opts.cache.staleIfError, fleet) : passThrough,
+    coalesce: opts.cache ? coalesceStage(clock, opts.deadlineMs, fleet) : passThrough,
     fallback: fallbackStage(opts.fallbackFor, newId),
     retry: retryStage(opts.retry, new RetryBudget(opts.retry.budget), clock, opts.random),
     breaker: breakers ? breakerStage(breakers) : passThrough,

@@ -8,13 +8,32 @@ import { createClient, type ModelwireEvent } from '../src/index.js';
 import { type RedisServer, startRedis } from './support/redis-server.js';
 import { type ScriptServer, startScriptServer } from './support/script-server.js';
 
-const vectors = JSON.parse(readFileSync(new URL('../../../test/vectors/fleet-entries.json', import.meta.url), 'utf8'));
+interface EncodeCase {
+  name: string;
+  fields: FleetEntryFields;
+  hmac_key: string | null;
+  entry: string;
+}
+interface ReadCase {
+  name: string;
+  entry: string;
+  now_ms: number;
+  model: string;
+  version: string | null;
+  hmac_key: string | null;
+  verdict: string;
+  reason?: string;
+}
+const vectors = JSON.parse(readFileSync(new URL('../../../test/vectors/fleet-entries.json', import.meta.url), 'utf8')) as {
+  encode: EncodeCase[];
+  read: ReadCase[];
+};
 
 describe('fleet entries (test/vectors/fleet-entries.json)', () => {
-  it.each(vectors.encode.map((c: { name: string }) => [c.name, c]))('encode: %s', (_name, c) => {
-    expect(encodeEntry(c.fields as FleetEntryFields, c.hmac_key ?? undefined)).toBe(c.entry);
+  it.each(vectors.encode.map((c) => [c.name, c] as const))('encode: %s', (_name, c) => {
+    expect(encodeEntry(c.fields, c.hmac_key ?? undefined)).toBe(c.entry);
   });
-  it.each(vectors.read.map((c: { name: string }) => [c.name, c]))('read: %s', (_name, c) => {
+  it.each(vectors.read.map((c) => [c.name, c] as const))('read: %s', (_name, c) => {
     const got = readEntry(c.entry, { nowMs: c.now_ms, model: c.model, version: c.version, hmacKey: c.hmac_key ?? undefined });
     expect(got.verdict).toBe(c.verdict);
     if (got.verdict === 'ignored') expect(got.reason).toBe(c.reason);
@@ -110,6 +129,48 @@ describe('the shared cache', () => {
     expect(p.fallback?.to).toBe('fraud-score-backup');
     await new Promise((r) => setTimeout(r, 50));
     expect(await redis.keys('modelwire:cache:*')).toEqual([]);
+  });
+});
+
+describe('fleet coalescing', () => {
+  it('identical calls in flight on two instances make one upstream call; the waiter gets the entry', async () => {
+    gateway.script(PREDICT, { status: 200, delayMs: 200 });
+    const a = instance();
+    const b = instance();
+    const first = a.client.predict('fraud-score', { amount: 77 });
+    await new Promise((r) => setTimeout(r, 30)); // A holds the lock
+    const [pa, pb] = await Promise.all([first, b.client.predict('fraud-score', { amount: 77 })]);
+    expect(upstream()).toBe(1);
+    expect(pb).toMatchObject({ cached: true, attempts: 0 });
+    expect(pb.result).toEqual(pa.result);
+    expect(b.events.find((e) => e.type === 'coalesced')).toMatchObject({ tier: 'redis' });
+  });
+
+  it('a holder that fails releases the lock: the waiter calls upstream itself at once', async () => {
+    gateway.script(PREDICT, { status: 422, delayMs: 100 }, { status: 200 });
+    const a = instance();
+    const b = instance();
+    const first = a.client.predict('fraud-score', { amount: 78 }).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 30));
+    const started = performance.now();
+    const pb = await b.client.predict('fraud-score', { amount: 78 });
+    expect(await first).toMatchObject({ kind: 'Validation' });
+    expect(pb.cached).toBe(false);
+    expect(upstream()).toBe(2);
+    // Not the lock's expiry (the attempt timeout): the release ended the wait.
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('a waiter whose deadline nears stops waiting and calls upstream (never worse than no coalescing)', async () => {
+    gateway.script(PREDICT, { status: 200, delayMs: 1500 }, { status: 200 });
+    const a = instance({ timeoutMs: 2000 });
+    const b = instance({ timeoutMs: 200 });
+    const first = a.client.predict('fraud-score', { amount: 79 });
+    await new Promise((r) => setTimeout(r, 30));
+    const pb = await b.client.predict('fraud-score', { amount: 79 }, { deadlineMs: 500 });
+    expect(pb.cached).toBe(false);
+    await first;
+    expect(upstream()).toBe(2);
   });
 });
 

@@ -33,6 +33,7 @@ export class FleetCache {
     private readonly policy: FleetPolicy,
     private readonly clock: Clock,
     private readonly emit: (event: ModelwireEvent) => void,
+    private readonly instanceId: string = crypto.randomUUID(),
   ) {}
 
   /** The entry for a cache key, judged for this call; undefined on a miss, a Redis failure or a pause. */
@@ -45,10 +46,37 @@ export class FleetCache {
   }
 
   /** Writes an answer for the fleet without making anyone wait for it. */
-  store(cacheKey: string, fields: Omit<FleetEntryFields, 'v' | 'stored_at_ms'>, staleIfError: boolean): void {
+  /** Writes an answer for the fleet without making anyone wait for it; then releases the key's lock when `unlock`. */
+  store(cacheKey: string, fields: Omit<FleetEntryFields, 'v' | 'stored_at_ms'>, staleIfError: boolean, unlock: boolean): void {
     const entry = encodeEntry({ v: 1, ...fields, stored_at_ms: this.clock.wallMs() }, this.policy.hmacKey);
     const ttl = fields.ttl_ms + (staleIfError ? this.policy.staleWindowMs : 0);
-    void this.run((redis) => redis.setPx(this.key(cacheKey), entry, ttl));
+    void this.run((redis) => redis.setPx(this.key(cacheKey), entry, ttl)).then(() => {
+      if (unlock) this.unlock(cacheKey);
+    });
+  }
+
+  /**
+   * Takes the fleet-wide lock of a cache key for `ttlMs` (docs/semantics.md "Fleet coalescing"): true when
+   * this instance will call upstream for everyone, false when another instance holds it, undefined when
+   * Redis cannot say (then every instance calls upstream itself, as without fleet mode).
+   */
+  tryLock(cacheKey: string, ttlMs: number): Promise<boolean | undefined> {
+    return this.run((redis) => redis.setNxPx(this.lockKey(cacheKey), this.instanceId, ttlMs));
+  }
+
+  /** Releases a lock this instance took (after a failure, so waiters stop waiting for an entry that will not come). */
+  unlock(cacheKey: string): void {
+    void this.run((redis) => redis.del(this.lockKey(cacheKey)));
+  }
+
+  /** Whether some instance still holds the lock (undefined when Redis cannot say). */
+  async locked(cacheKey: string): Promise<boolean | undefined> {
+    const holder = await this.run((redis) => redis.get(this.lockKey(cacheKey)));
+    return holder === undefined ? undefined : holder !== null;
+  }
+
+  private lockKey(cacheKey: string): string {
+    return `${this.policy.prefix}:lock:${cacheKey}`;
   }
 
   private key(cacheKey: string): string {

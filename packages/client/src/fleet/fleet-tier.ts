@@ -1,8 +1,11 @@
 import type { Clock } from '../clock.js';
 import { ModelwireError } from '../errors/modelwire-error.js';
-import type { Answer, CallContext } from '../internal/call-context.js';
+import { type Answer, type CallContext, callFields } from '../internal/call-context.js';
 import { parseResponse } from '../internal/parse-response.js';
 import type { FleetCache } from './fleet-cache.js';
+
+/** How often a waiter looks for the entry of the instance that holds the lock. */
+const POLL_MS = 10;
 
 /** A shared entry turned back into an answer, with how old it is. */
 export interface FleetFound {
@@ -39,7 +42,47 @@ export class FleetTier {
     return { verdict: found.verdict, answer: parsed, ageMs: Math.max(0, this.clock.wallMs() - entry.stored_at_ms) };
   }
 
-  store(key: string, answer: Answer, ctx: CallContext): void {
+  /**
+   * Fleet coalescing (docs/semantics.md): the first instance to take the key's lock calls upstream; the
+   * others wait for its entry and call upstream themselves when the lock goes away without one or when
+   * less than one attempt's timeout of their deadline is left — never worse than no coalescing.
+   */
+  async coalesce(key: string, ctx: CallContext, upstream: (ctx: CallContext) => Promise<Answer>, waitUntil: number): Promise<Answer> {
+    const lockMs = Math.min(ctx.deadlineAt - this.clock.now(), ctx.timeoutMs);
+    const locked = lockMs > 0 ? await this.fleet.tryLock(key, lockMs) : undefined;
+    if (locked !== false) return this.lead(key, ctx, upstream, locked === true);
+    for (;;) {
+      // Too little time left to keep waiting: call upstream with what remains.
+      if (waitUntil - this.clock.now() < ctx.timeoutMs) return this.lead(key, ctx, upstream, false);
+      await this.clock.sleep(POLL_MS, ctx.signal);
+      const found = await this.lookup(key, ctx);
+      if (found?.verdict === 'fresh') {
+        if (ctx.observed) ctx.emit({ type: 'coalesced', ...callFields(ctx), tier: 'redis' });
+        ctx.counter.coalesced = true;
+        return { ...found.answer, cached: true, stale: false, fallback: undefined, attempts: 0 };
+      }
+      if ((await this.fleet.locked(key)) !== true) return this.lead(key, ctx, upstream, false);
+    }
+  }
+
+  /** Calls upstream for the fleet: the answer becomes the shared entry, then the lock (if ours) is released. */
+  private async lead(key: string, ctx: CallContext, upstream: (ctx: CallContext) => Promise<Answer>, holdsLock: boolean): Promise<Answer> {
+    let answer: Answer;
+    try {
+      answer = await upstream(ctx);
+    } catch (error) {
+      // Waiters stop waiting for an entry that will not come.
+      if (holdsLock) this.fleet.unlock(key);
+      throw error;
+    }
+    // Fallback answers are never shared under the primary's key.
+    if (!answer.fallback) this.store(key, answer, ctx, holdsLock);
+    else if (holdsLock) this.fleet.unlock(key);
+    return answer;
+  }
+
+  /** Writes the answer as the shared entry (not awaited by the caller), then releases the lock when `unlock`. */
+  private store(key: string, answer: Answer, ctx: CallContext, unlock: boolean): void {
     if (ctx.model === undefined) return;
     const envelope = answer.envelope as Record<string, unknown>;
     this.fleet.store(
@@ -53,6 +96,7 @@ export class FleetTier {
         envelope,
       },
       this.policy.staleIfError,
+      unlock,
     );
   }
 }

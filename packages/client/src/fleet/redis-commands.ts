@@ -6,12 +6,16 @@ export interface RedisCommands {
   get(key: string): Promise<string | null>;
   /** SET key value PX ttlMs. */
   setPx(key: string, value: string, ttlMs: number): Promise<void>;
+  /** SET key value NX PX ttlMs: true when this call created the key. */
+  setNxPx(key: string, value: string, ttlMs: number): Promise<boolean>;
+  del(key: string): Promise<void>;
 }
 
 /** A node-redis or ioredis client, as far as the shared cache uses it. */
 export type RedisLike = {
   get(key: string): Promise<unknown>;
   set(key: string, value: string, ...options: unknown[]): Promise<unknown>;
+  del(key: string): Promise<unknown>;
 };
 
 /**
@@ -32,6 +36,16 @@ export function redisCommands(client: RedisLike): RedisCommands {
       const ms = Math.max(1, Math.ceil(ttlMs));
       if (nodeRedis) await client.set(key, value, { expiration: { type: 'PX', value: ms } });
       else await client.set(key, value, 'PX', ms);
+    },
+    setNxPx: async (key, value, ttlMs) => {
+      const ms = Math.max(1, Math.ceil(ttlMs));
+      const reply = nodeRedis
+        ? await client.set(key, value, { condition: 'NX', expiration: { type: 'PX', value: ms } })
+        : await client.set(key, value, 'PX', ms, 'NX');
+      return reply === 'OK';
+    },
+    del: async (key) => {
+      await client.del(key);
     },
   };
 }

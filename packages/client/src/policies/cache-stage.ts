@@ -36,10 +36,8 @@ export function cacheStage(cache: ResponseCache, staleIfError: boolean, fleet?: 
       ctx.emit({ type: 'cache_stale', ...callFields(ctx) });
       return { ...stale, cached: true, stale: true, fallback: undefined, attempts: (error as { attempts: number }).attempts };
     }
-    if (!answer.fallback && !answer.stale) {
-      cache.set(key, answer);
-      fleet?.store(key, answer, ctx);
-    }
+    // (In fleet mode the coalesce stage has written the shared entry.)
+    if (!answer.fallback && !answer.stale) cache.set(key, answer);
     return answer;
   };
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import { AbortedError, DeadlineExceededError } from '../errors/error-classes.js';
+import type { FleetTier } from '../fleet/fleet-tier.js';
 import { type Answer, type CallContext, callFields, type Stage } from '../internal/call-context.js';
 
 interface Shared {
@@ -22,7 +23,7 @@ interface Shared {
  *
  * @example coalesceStage(clock, 30_000)
  */
-export function coalesceStage(clock: Clock, clientDeadlineMs: number): Stage {
+export function coalesceStage(clock: Clock, clientDeadlineMs: number, fleet?: FleetTier): Stage {
   const inflight = new Map<string, Shared>();
   return (ctx, next) => {
     if (!ctx.useCache || ctx.cacheKey === undefined) return next(ctx);
@@ -30,7 +31,7 @@ export function coalesceStage(clock: Clock, clientDeadlineMs: number): Stage {
     let shared = inflight.get(key);
     if (shared) {
       ctx.counter.coalesced = true;
-      if (ctx.observed) ctx.emit({ type: 'coalesced', ...callFields(ctx) });
+      if (ctx.observed) ctx.emit({ type: 'coalesced', ...callFields(ctx), tier: 'memory' });
     } else {
       const controller = new AbortController();
       const sharedCtx: CallContext = {
@@ -43,7 +44,8 @@ export function coalesceStage(clock: Clock, clientDeadlineMs: number): Stage {
         if (inflight.get(key) === created) inflight.delete(key);
       };
       const created: Shared = {
-        promise: next(sharedCtx),
+        // Fleet mode: across instances too, one of them calls upstream.
+        promise: fleet ? fleet.coalesce(key, sharedCtx, next, ctx.deadlineAt) : next(sharedCtx),
         controller,
         waiters: 0,
         pinned: false,
