@@ -39,7 +39,10 @@ export type ModelwireEvent =
   | ({ type: 'request'; attempt: number; method: string; path: string } & InCall)
   | ({ type: 'response'; attempt: number; method: string; path: string; status: number; latencyMs: number } & InCall)
   | ({ type: 'request_error'; attempt: number; method: string; path: string; errorCode: AttemptErrorCode; latencyMs: number } & InCall)
-  | ({ type: 'breaker_open' | 'breaker_half_open' | 'breaker_close' } & About)
+  | ({
+      type: 'breaker_open' | 'breaker_half_open' | 'breaker_close' /** Opened on the fleet's word (a quorum of other instances). */;
+      fleet?: true;
+    } & About)
   | ({ type: 'retry'; attempt: number; delayMs: number; errorCode: string } & InCall)
   | ({ type: 'fallback'; to: string; reason: 'circuit_open' | 'retries_exhausted' } & InCall)
   | ({ type: 'call_end' } & CallEnd & InCall);

@@ -222,7 +222,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     traceparent: options.traceparent,
     telemetry: checkTelemetry(options.telemetry),
     ...checkHttpChoice(options),
-    fleet: resolveFleet(options.fleet, options.cache),
+    fleet: resolveFleet(options.fleet),
     clock: options.clock ?? systemClock,
     random: options.random ?? Math.random,
     headers: options.headers ?? {},
@@ -356,20 +356,34 @@ export interface FleetOptions {
   staleWindowMs?: number;
   /** Authenticates entries (HMAC-SHA256): entries without the right mac are never served. */
   hmacKey?: string;
+  /** How many OTHER instances must report a breaker open before this one opens it (default 3, at least 2). */
+  quorum?: number;
+  /** This instance's name in breaker reports (default a random UUID). */
+  instanceId?: string;
 }
 
-function resolveFleet(fleet: FleetOptions | undefined, cache: unknown): ResolvedOptions['fleet'] {
+function fleetQuorum(quorum: unknown): number {
+  if (quorum === undefined) return 3;
+  // A quorum of one would let a single bad instance open the breaker for the whole fleet.
+  if (typeof quorum !== 'number' || !Number.isInteger(quorum) || quorum < 2)
+    invalidOption(`fleet.quorum must be an integer ≥ 2, got ${shown(quorum)}`);
+  return quorum;
+}
+
+function resolveFleet(fleet: FleetOptions | undefined): ResolvedOptions['fleet'] {
   if (fleet === undefined) return undefined;
   if (typeof fleet !== 'object' || fleet === null)
     invalidOption(`fleet must be { redis, prefix?, opTimeoutMs?, staleWindowMs?, hmacKey? }, got ${shown(fleet)}`);
   const { redis } = fleet;
   if (typeof redis?.get !== 'function' || typeof redis?.set !== 'function')
     invalidOption('fleet.redis must be a node-redis or ioredis client');
-  if (cache === false) invalidOption('fleet mode shares the cache: it needs cache on (remove cache: false)');
   if (fleet.prefix !== undefined && (typeof fleet.prefix !== 'string' || fleet.prefix === ''))
     invalidOption(`fleet.prefix must be a non-empty string, got ${shown(fleet.prefix)}`);
   if (fleet.hmacKey !== undefined && (typeof fleet.hmacKey !== 'string' || fleet.hmacKey.length < 16)) {
     invalidOption('fleet.hmacKey must be a string of at least 16 characters');
+  }
+  if (fleet.instanceId !== undefined && (typeof fleet.instanceId !== 'string' || fleet.instanceId === '')) {
+    invalidOption(`fleet.instanceId must be a non-empty string, got ${shown(fleet.instanceId)}`);
   }
   return {
     redis: redisCommands(redis),
@@ -378,6 +392,8 @@ function resolveFleet(fleet: FleetOptions | undefined, cache: unknown): Resolved
       opTimeoutMs: positive('fleet.opTimeoutMs', fleet.opTimeoutMs, 50),
       staleWindowMs: nonNegative('fleet.staleWindowMs', fleet.staleWindowMs, 300_000),
       hmacKey: fleet.hmacKey,
+      quorum: fleetQuorum(fleet.quorum),
+      instanceId: fleet.instanceId ?? crypto.randomUUID(),
     },
   };
 }

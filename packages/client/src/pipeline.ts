@@ -1,4 +1,5 @@
 import type { ModelwireEvent } from './events.js';
+import { BreakerHints } from './fleet/breaker-hints.js';
 import { FleetCache } from './fleet/fleet-cache.js';
 import { FleetTier } from './fleet/fleet-tier.js';
 import type { Answer, CallContext, Stage } from './internal/call-context.js';
@@ -72,19 +73,24 @@ export function assemblePipelines(
   emit: (event: ModelwireEvent) => void,
 ): { pipelines: Record<PipelineName, Pipeline>; breakers: BreakerRegistry | undefined } {
   const { clock } = opts;
+  const fleet = fleetParts(opts, emit);
+  const hints =
+    fleet && opts.breaker
+      ? new BreakerHints(fleet.cache, { quorum: fleet.quorum, resetTimeoutMs: opts.breaker.resetTimeoutMs }, clock)
+      : undefined;
   const breakers = opts.breaker
-    ? new BreakerRegistry(opts.breaker, clock, (model, version, state) => {
+    ? new BreakerRegistry(opts.breaker, clock, (model, version, state, fromFleet) => {
         const type = state === 'open' ? 'breaker_open' : state === 'half-open' ? 'breaker_half_open' : 'breaker_close';
-        emit({ type, model, version });
+        emit(fromFleet ? { type, model, version, fleet: true } : { type, model, version });
+        hints?.reported(model, version, state, fromFleet);
       })
     : undefined;
-  const fleet = fleetTier(opts, emit);
   const stages: Record<StageName, Stage> = {
-    cache: opts.cache ? cacheStage(new ResponseCache(opts.cache, clock), opts.cache.staleIfError, fleet) : passThrough,
-    coalesce: opts.cache ? coalesceStage(clock, opts.deadlineMs, fleet) : passThrough,
+    cache: opts.cache ? cacheStage(new ResponseCache(opts.cache, clock), opts.cache.staleIfError, fleet?.tier) : passThrough,
+    coalesce: opts.cache ? coalesceStage(clock, opts.deadlineMs, fleet?.tier) : passThrough,
     fallback: fallbackStage(opts.fallbackFor, newId),
     retry: retryStage(opts.retry, new RetryBudget(opts.retry.budget), clock, opts.random),
-    breaker: breakers ? breakerStage(breakers) : passThrough,
+    breaker: breakers ? breakerStage(breakers, hints) : passThrough,
     timeout: timeoutStage(clock),
   };
   const pipelines: Record<PipelineName, Pipeline> = {
@@ -95,13 +101,12 @@ export function assemblePipelines(
   return { pipelines, breakers };
 }
 
-/** The shared cache on Redis behind the in-memory one, in fleet mode. */
-function fleetTier(opts: Pick<ResolvedOptions, 'cache' | 'fleet' | 'maxJsonDepth' | 'clock'>, emit: (event: ModelwireEvent) => void) {
-  if (!opts.fleet || !opts.cache) return undefined;
-  const shared = new FleetCache(opts.fleet.redis, opts.fleet.policy, opts.clock, emit);
-  return new FleetTier(
-    shared,
-    { ttlMs: opts.cache.ttlMs, staleIfError: opts.cache.staleIfError, maxJsonDepth: opts.maxJsonDepth },
-    opts.clock,
-  );
+/** Fleet mode's shared parts (docs/semantics.md "Fleet mode"): the Redis side and the cache's second level. */
+function fleetParts(opts: Pick<ResolvedOptions, 'cache' | 'fleet' | 'maxJsonDepth' | 'clock'>, emit: (event: ModelwireEvent) => void) {
+  if (!opts.fleet) return undefined;
+  const cache = new FleetCache(opts.fleet.redis, opts.fleet.policy, opts.clock, emit, opts.fleet.policy.instanceId);
+  const tier = opts.cache
+    ? new FleetTier(cache, { ttlMs: opts.cache.ttlMs, staleIfError: opts.cache.staleIfError, maxJsonDepth: opts.maxJsonDepth }, opts.clock)
+    : undefined;
+  return { cache, tier, quorum: opts.fleet.policy.quorum };
 }

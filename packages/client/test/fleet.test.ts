@@ -73,7 +73,7 @@ function instance(extra: Record<string, unknown> = {}) {
   return { client, events };
 }
 const upstream = () => gateway.seen.filter((r) => r.path === PREDICT).length;
-/** Writes to Redis are not awaited by calls: wait until the entry is there. */
+/** Writes to Redis are not awaited by calls: wait until a key matching `pattern` is there. */
 async function entryWritten(pattern = 'modelwire:cache:*'): Promise<string[]> {
   for (let i = 0; i < 200; i++) {
     const keys = await redis.keys(pattern);
@@ -138,7 +138,7 @@ describe('fleet coalescing', () => {
     const a = instance();
     const b = instance();
     const first = a.client.predict('fraud-score', { amount: 77 });
-    await new Promise((r) => setTimeout(r, 30)); // A holds the lock
+    await entryWritten('modelwire:lock:*'); // A holds the lock
     const [pa, pb] = await Promise.all([first, b.client.predict('fraud-score', { amount: 77 })]);
     expect(upstream()).toBe(1);
     expect(pb).toMatchObject({ cached: true, attempts: 0 });
@@ -151,7 +151,7 @@ describe('fleet coalescing', () => {
     const a = instance();
     const b = instance();
     const first = a.client.predict('fraud-score', { amount: 78 }).catch((e: unknown) => e);
-    await new Promise((r) => setTimeout(r, 30));
+    await entryWritten('modelwire:lock:*');
     const started = performance.now();
     const pb = await b.client.predict('fraud-score', { amount: 78 });
     expect(await first).toMatchObject({ kind: 'Validation' });
@@ -166,11 +166,49 @@ describe('fleet coalescing', () => {
     const a = instance({ timeoutMs: 2000 });
     const b = instance({ timeoutMs: 200 });
     const first = a.client.predict('fraud-score', { amount: 79 });
-    await new Promise((r) => setTimeout(r, 30));
+    await entryWritten('modelwire:lock:*');
     const pb = await b.client.predict('fraud-score', { amount: 79 }, { deadlineMs: 500 });
     expect(pb.cached).toBe(false);
     await first;
     expect(upstream()).toBe(2);
+  });
+});
+
+describe('breaker hints with a quorum', () => {
+  const breaker = { consecutiveFailures: 1, resetTimeoutMs: 60_000 };
+  const pod = (name: string) => instance({ cache: false, breaker, fleet: { quorum: 2, instanceId: name } });
+  const settle = () => new Promise((r) => setTimeout(r, 50));
+
+  it('two other instances opened theirs: a healthy instance opens too (fleet: true) and fails fast', async () => {
+    gateway.script(PREDICT, { status: 503 }, { status: 503 });
+    const [a, b, d] = [pod('pod-a'), pod('pod-b'), pod('pod-d')];
+    await expect(a.client.predict('fraud-score', { amount: 1 })).rejects.toMatchObject({ kind: 'Unavailable' });
+    await expect(b.client.predict('fraud-score', { amount: 2 })).rejects.toMatchObject({ kind: 'Unavailable' });
+    await settle();
+    expect((await redis.zRange('modelwire:breaker:fraud-score:-', 0, -1)).sort()).toEqual(['pod-a', 'pod-b']);
+    // D's first call still goes through (hints are read in the background), then D opens on the quorum.
+    expect((await d.client.predict('fraud-score', { amount: 3 })).cached).toBe(false);
+    await settle();
+    expect(d.client.breakerState('fraud-score')).toBe('open');
+    expect(d.events.find((e) => e.type === 'breaker_open')).toMatchObject({ fleet: true });
+    await expect(d.client.predict('fraud-score', { amount: 4 })).rejects.toMatchObject({ code: 'CIRCUIT_OPEN' });
+    // A fleet-opened breaker is not reported: reports cannot cascade.
+    expect((await redis.zRange('modelwire:breaker:fraud-score:-', 0, -1)).sort()).toEqual(['pod-a', 'pod-b']);
+  });
+
+  it('one bad instance never opens the fleet', async () => {
+    gateway.script(PREDICT, { status: 503 });
+    const [a, d] = [pod('pod-a'), pod('pod-d')];
+    await expect(a.client.predict('fraud-score', { amount: 1 })).rejects.toMatchObject({ kind: 'Unavailable' });
+    await settle();
+    await d.client.predict('fraud-score', { amount: 2 });
+    await settle();
+    expect(d.client.breakerState('fraud-score')).toBe('closed');
+    expect((await d.client.predict('fraud-score', { amount: 3 })).cached).toBe(false);
+  });
+
+  it('a quorum below 2 is refused', () => {
+    expect(() => instance({ fleet: { quorum: 1 } })).toThrow(/quorum must be an integer ≥ 2/);
   });
 });
 

@@ -6,6 +6,9 @@ import type { RedisCommands } from './redis-commands.js';
 /** The resolved `fleet` options (docs/semantics.md "Fleet mode"). */
 export interface FleetPolicy {
   prefix: string;
+  /** Other instances that must report a breaker open before this one opens it too (≥ 2). */
+  quorum: number;
+  instanceId: string;
   opTimeoutMs: number;
   staleWindowMs: number;
   hmacKey: string | undefined;
@@ -33,7 +36,7 @@ export class FleetCache {
     private readonly policy: FleetPolicy,
     private readonly clock: Clock,
     private readonly emit: (event: ModelwireEvent) => void,
-    private readonly instanceId: string = crypto.randomUUID(),
+    private readonly instanceId: string,
   ) {}
 
   /** The entry for a cache key, judged for this call; undefined on a miss, a Redis failure or a pause. */
@@ -73,6 +76,27 @@ export class FleetCache {
   async locked(cacheKey: string): Promise<boolean | undefined> {
     const holder = await this.run((redis) => redis.get(this.lockKey(cacheKey)));
     return holder === undefined ? undefined : holder !== null;
+  }
+
+  /** The key of a breaker's open reports. */
+  breakerKey(model: string, version: string | null): string {
+    return `${this.policy.prefix}:breaker:${model}:${version ?? '-'}`;
+  }
+
+  /** Reports that this instance opened the breaker at `wallMs` (the set expires on its own). */
+  reportOpen(key: string, wallMs: number, ttlMs: number): void {
+    void this.run((redis) => redis.zAddExpiring(key, wallMs, this.instanceId, ttlMs));
+  }
+
+  /** Withdraws this instance's open report. */
+  withdraw(key: string): void {
+    void this.run((redis) => redis.zRem(key, this.instanceId));
+  }
+
+  /** How many OTHER instances reported the breaker open after `sinceWallMs` (undefined when Redis cannot say). */
+  async openReports(key: string, sinceWallMs: number): Promise<number | undefined> {
+    const members = await this.run((redis) => redis.zMembersAbove(key, sinceWallMs));
+    return members?.filter((id) => id !== this.instanceId).length;
   }
 
   private lockKey(cacheKey: string): string {

@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.js';
 import { CircuitOpenError } from '../errors/error-classes.js';
 import type { BreakerState } from '../events.js';
+import type { BreakerHints } from '../fleet/breaker-hints.js';
 import type { Stage } from '../internal/call-context.js';
 import { ConsecutiveBreaker } from './consecutive-breaker.js';
 import { type BreakerVerdict, breakerVerdict } from './failure.js';
@@ -18,14 +19,16 @@ export class BreakerRegistry {
   constructor(
     private readonly options: { consecutiveFailures: number; resetTimeoutMs: number },
     private readonly clock: Clock,
-    private readonly onTransition: (model: string, version: string | null, state: BreakerState) => void,
+    private readonly onTransition: (model: string, version: string | null, state: BreakerState, fromFleet: boolean) => void,
   ) {}
 
   get(model: string, version: string | undefined): ConsecutiveBreaker {
     const key = `${model}\u0000${version ?? ''}`;
     let breaker = this.breakers.get(key);
     if (!breaker) {
-      breaker = new ConsecutiveBreaker(this.options, this.clock, (state) => this.onTransition(model, version ?? null, state));
+      breaker = new ConsecutiveBreaker(this.options, this.clock, (state, fromFleet) =>
+        this.onTransition(model, version ?? null, state, fromFleet),
+      );
       this.breakers.set(key, breaker);
     }
     return breaker;
@@ -38,10 +41,12 @@ export class BreakerRegistry {
  *
  * @example breakerStage(new BreakerRegistry(policy, clock, onTransition))
  */
-export function breakerStage(registry: BreakerRegistry): Stage {
+export function breakerStage(registry: BreakerRegistry, hints?: BreakerHints): Stage {
   return async (ctx, next) => {
     if (ctx.model === undefined) return next(ctx);
     const breaker = registry.get(ctx.model, ctx.version);
+    // Fleet mode: a quorum of other instances may open this closed breaker (read in the background).
+    if (hints && breaker.state === 'closed') hints.check(ctx.model, ctx.version ?? null, () => breaker.trip());
     if (!breaker.tryAcquire()) {
       throw new CircuitOpenError(
         `circuit for model ${ctx.model}${ctx.version ? `@${ctx.version}` : ''} is ${breaker.state}: failing fast without calling it`,

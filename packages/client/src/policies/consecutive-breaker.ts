@@ -30,7 +30,7 @@ export class ConsecutiveBreaker {
   constructor(
     private readonly options: { consecutiveFailures: number; resetTimeoutMs: number },
     private readonly clock: Clock,
-    private readonly onTransition: (state: BreakerState) => void = () => {},
+    private readonly onTransition: (state: BreakerState, fromFleet: boolean) => void = () => {},
   ) {}
 
   /** The current state (an open breaker whose reset time passed reads as half-open). */
@@ -69,6 +69,18 @@ export class ConsecutiveBreaker {
     if (half || (this.stateValue === 'closed' && this.streak >= this.options.consecutiveFailures)) this.open();
   }
 
+  /**
+   * Opens a closed breaker on the fleet's word (a quorum of other instances opened theirs); it then goes
+   * half-open after its own reset timeout like any other. An open or half-open breaker is left alone.
+   */
+  trip(): void {
+    if (this.stateValue !== 'closed') return;
+    this.streak = 0;
+    this.openedAt = this.clock.now();
+    this.stateValue = 'open';
+    this.onTransition('open', true);
+  }
+
   private resetDue(): boolean {
     return this.stateValue === 'open' && this.clock.now() - this.openedAt >= this.options.resetTimeoutMs;
   }
@@ -81,6 +93,6 @@ export class ConsecutiveBreaker {
   private transition(state: BreakerState): void {
     if (this.stateValue === state) return;
     this.stateValue = state;
-    this.onTransition(state);
+    this.onTransition(state, false);
   }
 }
