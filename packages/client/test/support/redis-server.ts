@@ -1,5 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** A real redis-server (Debian package `redis-server`) on 127.0.0.1 with a free port, no persistence. */
 export interface RedisServer {
@@ -21,15 +24,22 @@ async function freePort(): Promise<number> {
  *
  * @example const redis = await startRedis(); … await redis.stop();
  */
-export async function startRedis(): Promise<RedisServer> {
+export async function startRedis(extraArgs: string[] = []): Promise<RedisServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--enable-debug-command', 'local'],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--enable-debug-command',
+    'local',
+    ...extraArgs,
+  ];
+  const child: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (chunk) => {
@@ -48,5 +58,39 @@ export async function startRedis(): Promise<RedisServer> {
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
+  };
+}
+
+/** A 3-master Redis Cluster on 127.0.0.1 (no replicas), made with `redis-cli --cluster create`. */
+export interface RedisCluster {
+  nodes: RedisServer[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts three cluster-enabled redis-servers (own temp dir each, for nodes.conf) and joins them.
+ *
+ * @example const cluster = await startRedisCluster(); createCluster({ rootNodes: cluster.nodes.map((n) => ({ url: n.url })) });
+ */
+export async function startRedisCluster(): Promise<RedisCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'modelwire-redis-cluster-'));
+  const nodes: RedisServer[] = [];
+  for (let i = 0; i < 3; i++) {
+    nodes.push(await startRedis(['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${i}.conf`), '--dir', dir]));
+  }
+  const addresses = nodes.map((n) => `127.0.0.1:${n.port}`);
+  execFileSync('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'], { stdio: 'pipe' });
+  // The cluster answers once every node agrees on the slots.
+  for (let i = 0; i < 200; i++) {
+    const info = execFileSync('redis-cli', ['-p', String(nodes[0]?.port), 'cluster', 'info'], { encoding: 'utf8' });
+    if (info.includes('cluster_state:ok')) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    nodes,
+    stop: async () => {
+      await Promise.all(nodes.map((n) => n.stop()));
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
