@@ -2,7 +2,8 @@
 // the shared cache, fleet coalescing and breaker hints through node-redis's cluster client.
 import { createCluster } from 'redis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createClient, type ModelwireEvent } from '../src/index.js';
+import { cacheKey, createClient, type ModelwireEvent } from '../src/index.js';
+import { eventually } from './support/eventually.js';
 import { type RedisCluster, startRedisCluster } from './support/redis-server.js';
 import { type ScriptServer, startScriptServer } from './support/script-server.js';
 
@@ -40,7 +41,12 @@ it('on a cluster: B is answered from A’s entry, concurrent identical calls mak
   const [a, b, c] = [instance('pod-a'), instance('pod-b'), instance('pod-c')];
   // Entries for many inputs spread over the three masters' slots.
   for (let i = 0; i < 12; i++) await a.client.predict('fraud-score', { amount: i });
-  await new Promise((r) => setTimeout(r, 50));
+  // A's writes are not awaited by its calls: wait until all 12 entries landed.
+  const keys = Array.from(
+    { length: 12 },
+    (_, i) => `modelwire:cache:${cacheKey({ model: 'fraud-score', version: null, scope: 'anonymous', data: { amount: i } })}`,
+  );
+  await eventually(async () => (await Promise.all(keys.map((k) => redis.get(k)))).every((v) => v !== null));
   for (let i = 0; i < 12; i++) expect((await b.client.predict('fraud-score', { amount: i })).cached).toBe(true);
   expect(upstream()).toBe(12);
 
@@ -55,8 +61,7 @@ it('on a cluster: B is answered from A’s entry, concurrent identical calls mak
   gateway.script(PREDICT, { status: 503 }, { status: 503 });
   await expect(a.client.predict('fraud-score', { amount: 2000 })).rejects.toMatchObject({ kind: 'Unavailable' });
   await expect(b.client.predict('fraud-score', { amount: 2001 })).rejects.toMatchObject({ kind: 'Unavailable' });
-  await new Promise((r) => setTimeout(r, 50));
+  await eventually(async () => (await redis.zRange('modelwire:breaker:fraud-score:-', 0, -1)).length === 2);
   await c.client.predict('fraud-score', { amount: 2002 });
-  await new Promise((r) => setTimeout(r, 50));
-  expect(c.client.breakerState('fraud-score')).toBe('open');
+  await eventually(async () => c.client.breakerState('fraud-score') === 'open');
 });

@@ -5,6 +5,7 @@ import { createClient as createRedis, type RedisClientType } from 'redis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { encodeEntry, type FleetEntryFields, readEntry } from '../src/fleet/fleet-entry.js';
 import { createClient, type ModelwireEvent } from '../src/index.js';
+import { eventually } from './support/eventually.js';
 import { type RedisServer, startRedis } from './support/redis-server.js';
 import { type ScriptServer, startScriptServer } from './support/script-server.js';
 
@@ -177,19 +178,17 @@ describe('fleet coalescing', () => {
 describe('breaker hints with a quorum', () => {
   const breaker = { consecutiveFailures: 1, resetTimeoutMs: 60_000 };
   const pod = (name: string) => instance({ cache: false, breaker, fleet: { quorum: 2, instanceId: name } });
-  const settle = () => new Promise((r) => setTimeout(r, 50));
 
   it('two other instances opened theirs: a healthy instance opens too (fleet: true) and fails fast', async () => {
     gateway.script(PREDICT, { status: 503 }, { status: 503 });
     const [a, b, d] = [pod('pod-a'), pod('pod-b'), pod('pod-d')];
     await expect(a.client.predict('fraud-score', { amount: 1 })).rejects.toMatchObject({ kind: 'Unavailable' });
     await expect(b.client.predict('fraud-score', { amount: 2 })).rejects.toMatchObject({ kind: 'Unavailable' });
-    await settle();
+    await eventually(async () => (await redis.zRange('modelwire:breaker:fraud-score:-', 0, -1)).length === 2);
     expect((await redis.zRange('modelwire:breaker:fraud-score:-', 0, -1)).sort()).toEqual(['pod-a', 'pod-b']);
     // D's first call still goes through (hints are read in the background), then D opens on the quorum.
     expect((await d.client.predict('fraud-score', { amount: 3 })).cached).toBe(false);
-    await settle();
-    expect(d.client.breakerState('fraud-score')).toBe('open');
+    await eventually(async () => d.client.breakerState('fraud-score') === 'open');
     expect(d.events.find((e) => e.type === 'breaker_open')).toMatchObject({ fleet: true });
     await expect(d.client.predict('fraud-score', { amount: 4 })).rejects.toMatchObject({ code: 'CIRCUIT_OPEN' });
     // A fleet-opened breaker is not reported: reports cannot cascade.
@@ -200,9 +199,10 @@ describe('breaker hints with a quorum', () => {
     gateway.script(PREDICT, { status: 503 });
     const [a, d] = [pod('pod-a'), pod('pod-d')];
     await expect(a.client.predict('fraud-score', { amount: 1 })).rejects.toMatchObject({ kind: 'Unavailable' });
-    await settle();
+    await eventually(async () => (await redis.zRange('modelwire:breaker:fraud-score:-', 0, -1)).length === 1);
     await d.client.predict('fraud-score', { amount: 2 });
-    await settle();
+    // The background read has had time to land (it is one Redis round trip): D stays closed.
+    await new Promise((r) => setTimeout(r, 200));
     expect(d.client.breakerState('fraud-score')).toBe('closed');
     expect((await d.client.predict('fraud-score', { amount: 3 })).cached).toBe(false);
   });

@@ -55,14 +55,22 @@ export class FleetTier {
       // Too little time left to keep waiting: call upstream with what remains.
       if (waitUntil - this.clock.now() < ctx.timeoutMs) return this.lead(key, ctx, upstream, false);
       await this.clock.sleep(POLL_MS, ctx.signal);
-      const found = await this.lookup(key, ctx);
-      if (found?.verdict === 'fresh') {
-        if (ctx.observed) ctx.emit({ type: 'coalesced', ...callFields(ctx), tier: 'redis' });
-        ctx.counter.coalesced = true;
-        return { ...found.answer, cached: true, stale: false, fallback: undefined, attempts: 0 };
+      const found = await this.joined(key, ctx);
+      if (found) return found;
+      if ((await this.fleet.locked(key)) !== true) {
+        // The holder writes the entry before releasing the lock: look once more, it may have landed in between.
+        return (await this.joined(key, ctx)) ?? this.lead(key, ctx, upstream, false);
       }
-      if ((await this.fleet.locked(key)) !== true) return this.lead(key, ctx, upstream, false);
     }
+  }
+
+  /** The holder's entry as this waiter's answer, when it is there. */
+  private async joined(key: string, ctx: CallContext): Promise<Answer | undefined> {
+    const found = await this.lookup(key, ctx);
+    if (found?.verdict !== 'fresh') return undefined;
+    if (ctx.observed) ctx.emit({ type: 'coalesced', ...callFields(ctx), tier: 'redis' });
+    ctx.counter.coalesced = true;
+    return { ...found.answer, cached: true, stale: false, fallback: undefined, attempts: 0 };
   }
 
   /** Calls upstream for the fleet: the answer becomes the shared entry, then the lock (if ours) is released. */

@@ -36,6 +36,10 @@ export function metricsFromEvents(meter: OtelMeter, baseUrl: string): (event: Mo
     description: 'Breaker state changes.',
     unit: '{transition}',
   });
+  const fleetUnavailable = meter.createCounter('modelwire.client.fleet.unavailable', {
+    description: 'Times fleet mode lost Redis and went local-only.',
+    unit: '{event}',
+  });
   const fallbacks = meter.createCounter('modelwire.client.fallbacks', { description: 'Calls handed to the backup model.', unit: '{call}' });
   const model = (event: { model: string | null }): OtelAttributes => (event.model === null ? {} : { 'modelwire.model': event.model });
   const attempt = (method: string): OtelAttributes => ({
@@ -59,9 +63,14 @@ export function metricsFromEvents(meter: OtelMeter, baseUrl: string): (event: Mo
         retries.add(1, { ...model(event), 'error.type': event.errorCode });
         return;
       case 'cache_hit':
+        cacheLookups.add(1, { ...model(event), 'modelwire.cache.result': 'hit', 'modelwire.cache.tier': event.tier });
+        return;
       case 'cache_miss':
       case 'cache_stale':
         cacheLookups.add(1, { ...model(event), 'modelwire.cache.result': CACHE_RESULT[event.type] });
+        return;
+      case 'fleet_unavailable':
+        fleetUnavailable.add(1);
         return;
       case 'coalesced':
         coalesced.add(1, model(event));
