@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Tests of the Python SDK (packages/python): venv + pinned installs, ruff, mypy --strict, the
-# generated-code drift check, pytest (unit tests + vectors + conformance against the mock server).
+# generated-code drift check, pytest (unit tests + vectors + conformance against the mock server:
+# Client, AsyncClient on httpx and AsyncClient on aiohttp; mTLS + proxy tests with openssl-made certs).
 # Needs Python >= 3.10 and the built mock server (packages/mock-server/dist, from the TS build).
 set -euo pipefail
 

@@ -1,4 +1,5 @@
-"""Benchmark: modelwire full pipeline (cache misses) vs raw httpx on loopback.
+"""Benchmark: modelwire full pipeline (cache misses) vs raw httpx on loopback (both on httpx;
+the cross-library, cross-language comparison is compare.py, driven by bench/compare.mjs).
 
 Same shape as the TypeScript benchmark: N concurrent callers, 1 KB inputs, every call a cache
 miss (unique input), against a minimal local server (``server.py``, its own process). Prints
@@ -64,7 +65,7 @@ async def raw_async(url: str, n: int, concurrency: int) -> float:
 
 
 async def sdk_async(url: str, n: int, concurrency: int) -> float:
-    async with AsyncClient(url, auth="bench-token") as client:
+    async with AsyncClient(url, auth="bench-token", http="httpx") as client:
         counter = iter(range(n))
 
         async def worker() -> None:

@@ -465,8 +465,11 @@ def run_scenario_sync(scenario: dict[str, Any], server: MockServer) -> list[str]
     return run.problems
 
 
-async def run_scenario_async(scenario: dict[str, Any], server: MockServer) -> list[str]:
-    """Run one scenario with ``AsyncClient``; returns the problems (empty = passed)."""
+async def run_scenario_async(
+    scenario: dict[str, Any], server: MockServer, http: str = "httpx"
+) -> list[str]:
+    """Run one scenario with ``AsyncClient`` on the HTTP library ``http`` (``"httpx"`` or
+    ``"aiohttp"``); returns the problems (empty = passed)."""
     run = _Run(scenario, server)
     base_url, options = client_args(await asyncio.to_thread(run.setup), server.api)
 
@@ -486,7 +489,7 @@ async def run_scenario_async(scenario: dict[str, Any], server: MockServer) -> li
         run.record(raw, label, got, elapsed, run.events[mark:] if alone else None)
         await asyncio.to_thread(run.check_telemetry, raw, label, step_span, wire_mark)
 
-    async with AsyncClient(base_url, **options) as client:
+    async with AsyncClient(base_url, http=http, **options) as client:
         for i, step in enumerate(scenario["steps"], 1):
             label = f"step {i}"
             if "call" in step:
@@ -509,6 +512,9 @@ async def run_scenario_async(scenario: dict[str, Any], server: MockServer) -> li
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="modelwire Python conformance runner")
     parser.add_argument("--async", dest="use_async", action="store_true", help="use AsyncClient")
+    parser.add_argument(
+        "--http", choices=["httpx", "aiohttp"], default="httpx", help="AsyncClient's library"
+    )
     parser.add_argument("names", nargs="*", help="only these scenarios")
     args = parser.parse_args(argv)
     skips = load_skips()
@@ -523,7 +529,7 @@ def main(argv: list[str] | None = None) -> int:
                 skipped += 1
                 continue
             if args.use_async:
-                problems = asyncio.run(run_scenario_async(scenario, server))
+                problems = asyncio.run(run_scenario_async(scenario, server, args.http))
             else:
                 problems = run_scenario_sync(scenario, server)
             if problems:
@@ -538,7 +544,7 @@ def main(argv: list[str] | None = None) -> int:
         server.process.terminate()
     for name, reason in skips.items():
         print(f"skip {name}: {reason}")
-    mode = "AsyncClient" if args.use_async else "Client"
+    mode = f"AsyncClient on {args.http}" if args.use_async else "Client"
     print(f"conformance ({mode}): {passed} passed, {failed} failed, {skipped} skipped")
     return 1 if failed else 0
 

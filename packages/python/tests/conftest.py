@@ -113,7 +113,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
                 reasons.append(f"  skip {report.nodeid.split('::')[-1]}: {report.longrepr[2]}")
     if sum(counts.values()):
         terminalreporter.write_line(
-            f"conformance (Client + AsyncClient): {counts['passed']} passed, "
+            f"conformance (Client + AsyncClient on httpx and aiohttp): {counts['passed']} passed, "
             f"{counts['failed']} failed, {counts['skipped']} skipped"
         )
         for line in reasons:

@@ -1,5 +1,5 @@
 """Every conformance scenario (test/conformance/scenarios) against the real mock server, with the
-sync ``Client`` and with ``AsyncClient``."""
+sync ``Client`` and with ``AsyncClient`` on each of its HTTP libraries (httpx, aiohttp)."""
 
 from __future__ import annotations
 
@@ -28,8 +28,9 @@ def test_scenario_sync(scenario: dict[str, Any], mock_server: MockServer) -> Non
     assert run_scenario_sync(scenario, mock_server) == []
 
 
+@pytest.mark.parametrize("http", ["httpx", "aiohttp"])
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s["name"] for s in SCENARIOS])
-def test_scenario_async(scenario: dict[str, Any], mock_server: MockServer) -> None:
+def test_scenario_async(scenario: dict[str, Any], http: str, mock_server: MockServer) -> None:
     if scenario["name"] in SKIPS:
         pytest.skip(SKIPS[scenario["name"]])
-    assert asyncio.run(run_scenario_async(scenario, mock_server)) == []
+    assert asyncio.run(run_scenario_async(scenario, mock_server, http)) == []

@@ -124,7 +124,9 @@ def predict_once(
         if is_async:
 
             async def main() -> None:
-                async with AsyncClient(server.api, transport=transport, **options) as client:
+                async with AsyncClient(
+                    server.api, transport=transport, http="httpx", **options
+                ) as client:
                     instrument(client)
                     if not suppress:
                         client._suppress_http = None
@@ -465,3 +467,50 @@ def test_without_opentelemetry_installed_the_client_works_unchanged() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["cache_miss", "request", "response", "call_end"]
+
+
+# ------------------------------------------------- the one-traceparent rule, aiohttp transport
+def predict_once_aiohttp(server: MockServer, provider: TracerProvider, suppress: bool) -> None:
+    """One predict through ``AsyncClient`` on aiohttp with aiohttp's own client instrumentation
+    on (``AioHttpClientInstrumentor``); ``suppress=False`` is the control experiment."""
+    from opentelemetry.instrumentation.aiohttp_client import AioHttpClientInstrumentor
+
+    options: dict[str, Any] = {"tracer_provider": provider, "cache": False, "retry": NO_RETRY}
+    AioHttpClientInstrumentor().instrument(tracer_provider=provider)
+    try:
+
+        async def main() -> None:
+            async with AsyncClient(server.api, http="aiohttp", **options) as client:
+                if not suppress:
+                    client._suppress_http = None
+                await client.predict("fraud-score", {"amount": 1})
+
+        asyncio.run(main())
+    finally:
+        AioHttpClientInstrumentor().uninstrument()
+
+
+@pytest.mark.integration
+def test_one_traceparent_with_aiohttp_instrumentation_on(mock_server: MockServer) -> None:
+    provider, exporter = tracing()
+    mock_server.reset()
+    predict_once_aiohttp(mock_server, provider, suppress=True)
+    spans = exporter.get_finished_spans()
+    assert scopes(spans) == ["modelwire", "modelwire"], "aiohttp made a span of its own"
+    attempt = next(s for s in spans if s.kind == SpanKind.CLIENT)
+    (header,) = logged_traceparents(mock_server)
+    assert wire_ids(header) == ids_of(attempt)
+
+
+@pytest.mark.integration
+def test_without_the_suppression_aiohttp_would_add_a_span_and_its_own_traceparent(
+    mock_server: MockServer,
+) -> None:
+    provider, exporter = tracing()
+    mock_server.reset()
+    predict_once_aiohttp(mock_server, provider, suppress=False)
+    spans = exporter.get_finished_spans()
+    assert len(spans) == 3
+    theirs = next(s for s in spans if scopes([s]) != ["modelwire"])
+    (header,) = logged_traceparents(mock_server)
+    assert header.split("-")[1:3] == list(ids_of(theirs))

@@ -52,6 +52,8 @@ class BaseClient(Generic[TransportT]):
         max_json_depth: int | None = None,
         headers: Mapping[str, str] | None = None,
         transport: TransportT | None = None,
+        http: str | None = None,
+        http_client: Any = None,
         clock: Clock | None = None,
         telemetry: bool = True,
         tracer_provider: Any = None,
@@ -79,10 +81,11 @@ class BaseClient(Generic[TransportT]):
             meter_provider=meter_provider,
         )
         self._core = ClientCore(options)
-        self._open(transport)
+        self._open(transport, http, http_client)
 
-    def _open(self, transport: TransportT | None) -> None:
-        """Create the twin's httpx client, token source and coalescer."""
+    def _open(self, transport: TransportT | None, http: str | None, http_client: Any) -> None:
+        """Create (or adopt: ``http_client``, never closed by the SDK) the twin's HTTP client,
+        its token source and coalescer."""
         raise NotImplementedError
 
     def __repr__(self) -> str:

@@ -11,7 +11,6 @@ Private: the public surface is ``Client`` / ``AsyncClient``. Example::
 from __future__ import annotations
 
 import dataclasses
-import uuid
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -29,6 +28,7 @@ from .errors import AuthError, DeadlineExceededError, ModelwireError
 from .events import Event
 from .feedback import FeedbackReceipt
 from .generated.models import ModelSummary
+from .ids import uuid4
 from .job import Job
 from .options import ClientOptions
 from .pipeline import STEPS
@@ -128,7 +128,7 @@ class ClientCore:
         deadline_s = args.deadline_ms / 1000 if args.deadline_ms is not None else options.deadline_s
         now = self.runtime.clock.monotonic()
         return CallStart(
-            request_id=args.request_id or str(uuid.uuid4()),
+            request_id=args.request_id or uuid4(),
             trace_id=tracing.trace_id_for(args.traceparent),
             deadline=now + deadline_s,
             started=now,

@@ -32,6 +32,7 @@ from .errors import (
     error_from_response,
 )
 from .redact import redact_credentials, redact_url
+from .token_failure import os_reason
 
 T = TypeVar("T")
 
@@ -134,7 +135,7 @@ def attempt_error(
     """
     if isinstance(err, ModelwireError):
         return err
-    if isinstance(err, httpx.HTTPError):
+    if failure_of(err) is not None:
         return transport_error(err, timeout_s, url)
     if status is None:
         return ConnectionError(f"the request failed before an answer ({type(err).__name__})")
@@ -145,18 +146,39 @@ def attempt_error(
     return error_from_response(status, b"", request_id=None, trace_id=None)
 
 
-def transport_error(
-    err: httpx.HTTPError, timeout_s: float, url: str | None = None
-) -> ModelwireError:
-    """Map an httpx transport failure to ``TimeoutError`` or ``ConnectionError``; the latter's
-    one-line message names ``url`` (without credentials or query) and the reason the OS or
-    httpx gave. The caller raises it ``from err``, which keeps that reason as the cause.
+def failure_of(err: BaseException) -> str | None:
+    """What an HTTP library's own exception means: ``"timeout"``, ``"connection"`` (no whole
+    answer: refused, reset, TLS, broken framing, bytes that are not HTTP), or None (not a
+    transport failure). Knows httpx and, when it is loaded, aiohttp (``modelwire[aiohttp]``).
+
+    Example: ``failure_of(httpx.ConnectError("refused")) == "connection"``
+    """
+    if isinstance(err, httpx.TimeoutException):
+        return "timeout"
+    if isinstance(err, httpx.HTTPError):
+        return "connection"
+    aiohttp = sys.modules.get("aiohttp")
+    if aiohttp is not None:
+        if isinstance(err, (aiohttp.ServerTimeoutError, aiohttp.ConnectionTimeoutError)):
+            return "timeout"
+        if isinstance(err, aiohttp.ClientError):
+            return "connection"
+    return None
+
+
+def transport_error(err: BaseException, timeout_s: float, url: str | None = None) -> ModelwireError:
+    """Map an HTTP library's transport failure (``failure_of``) to ``TimeoutError`` or
+    ``ConnectionError``; the latter's one-line message names ``url`` (without credentials or
+    query) and the reason the OS or the library gave. The caller raises it ``from err``, which
+    keeps that reason as the cause.
 
     Example: ``transport_error(httpx.ConnectError("refused"), 5.0, url).kind == "Connection"``
     """
-    if isinstance(err, httpx.TimeoutException):
+    if failure_of(err) == "timeout":
         return timeout_error(timeout_s)
-    reason = " ".join(str(err).split()) or "no reason given"
+    # httpx words its failures itself; aiohttp wraps the OS's (errno) in its own text.
+    text = str(err) if isinstance(err, httpx.HTTPError) else os_reason(err)
+    reason = " ".join(text.split()) or "no reason given"
     where = ""
     if url is not None:
         reason = redact_credentials(reason, url)

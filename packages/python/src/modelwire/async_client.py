@@ -25,18 +25,10 @@ import httpx
 
 from ._base import BaseClient
 from ._core import Call, CallArgs
-from ._http import (
-    answer_of,
-    araw_chunks,
-    attempt_error,
-    body_reader,
-    build_request,
-    timeout_error,
-    within,
-)
+from ._http import attempt_error, timeout_error, within
 from .abort import AbortSignal, aborted_error, until_aborted
+from .async_http import AsyncHttp, HttpxAsyncHttp, open_async_http
 from .auth import AsyncTokenSource
-from .body import ACCEPT_IDENTITY
 from .coalesce import AsyncCoalescer
 from .effects import Drive, Effect, HttpAnswer, RefreshToken, Send, Share, Sleep
 from .envelopes import TolerantHealth, TolerantModelHealth, TolerantModelInfo
@@ -52,7 +44,11 @@ T = TypeVar("T")
 class AsyncClient(BaseClient[httpx.AsyncBaseTransport]):
     """Asyncio modelwire client. Safe to share between tasks of one event loop; close it (or
     use ``async with``). Takes exactly the options of ``Client`` (``transport`` is an
-    ``httpx.AsyncBaseTransport``); a ``TokenProvider`` may be async.
+    ``httpx.AsyncBaseTransport``); a ``TokenProvider`` may be async. Its HTTP library:
+    ``http="aiohttp"`` (the default when ``modelwire[aiohttp]`` is installed) or ``"httpx"``
+    (the default otherwise), or your own configured client, ``http_client=`` an
+    ``aiohttp.ClientSession`` or ``httpx.AsyncClient`` (proxies, mTLS, custom CAs), which the
+    SDK uses and never closes.
 
     Example::
 
@@ -69,7 +65,7 @@ class AsyncClient(BaseClient[httpx.AsyncBaseTransport]):
         Example: ``await client.aclose()``
         """
         self._tokens.close()
-        await self._http.aclose()
+        await self._transport.aclose()
 
     async def __aenter__(self) -> AsyncClient:
         return self
@@ -82,17 +78,20 @@ class AsyncClient(BaseClient[httpx.AsyncBaseTransport]):
     ) -> None:
         await self.aclose()
 
-    def _open(self, transport: httpx.AsyncBaseTransport | None) -> None:
-        # The client owns retries: httpx's transport retries stay at 0 so layers never multiply.
-        # No compression asked for on any request, token requests included.
-        self._http = httpx.AsyncClient(
-            transport=transport, timeout=self._core.options.timeout_s, headers=ACCEPT_IDENTITY
-        )
+    def _open(
+        self, transport: httpx.AsyncBaseTransport | None, http: str | None, http_client: Any
+    ) -> None:
         options = self._core.options
+        self._transport: AsyncHttp = open_async_http(
+            http, http_client, transport, options.timeout_s
+        )
+        # The httpx client, when httpx is the library (its instrumentation takes the client).
+        if isinstance(self._transport, HttpxAsyncHttp):
+            self._http = self._transport.http
         self._max_body = options.max_response_bytes
         self._tokens = AsyncTokenSource(
             options.auth,
-            self._http,
+            self._transport,
             options.clock,
             timeout_s=options.timeout_s,
             max_json_depth=options.max_json_depth,
@@ -150,35 +149,17 @@ class AsyncClient(BaseClient[httpx.AsyncBaseTransport]):
     async def _send(self, effect: Send) -> HttpAnswer:
         """One attempt, bounded as a whole (connect, headers and the whole body) by one
         ``effect.timeout_s`` timer started with it."""
-        box: list[httpx.Response] = []  # the response, once its headers arrived
+        box: list[int] = []  # the status, once the headers arrived
+        suppress = self._suppress_http if effect.instrumented else None
+        exchange = self._transport.exchange(effect, self._max_body, box, suppress)
         try:
-            return await within(effect.timeout_s, self._exchange(effect, box))
+            return await within(effect.timeout_s, exchange)
         except asyncio.TimeoutError:
             raise timeout_error(effect.timeout_s) from None
         except Exception as err:  # noqa: BLE001 - the attempt's one boundary
-            status = box[0].status_code if box else None
-            typed = attempt_error(err, status, effect.timeout_s, effect.url)
+            typed = attempt_error(err, box[0] if box else None, effect.timeout_s, effect.url)
             # Keep what failed underneath (the OS's reason) as the cause of a new typed error.
             raise typed from (None if typed is err else err)
-
-    async def _exchange(self, effect: Send, box: list[httpx.Response]) -> HttpAnswer:
-        request = build_request(self._http, effect)
-        suppress = self._suppress_http if effect.instrumented else None
-        if suppress is None:
-            response = await self._http.send(request, stream=True)
-        else:
-            # Our attempt span is the HTTP client span: httpx's own instrumentation (if any)
-            # makes none and injects no second traceparent (the context is this task's).
-            with suppress():
-                response = await self._http.send(request, stream=True)
-        box.append(response)
-        try:
-            reader = body_reader(response, self._max_body)
-            async for chunk in araw_chunks(response):
-                reader.feed(chunk)
-            return answer_of(response, reader.finish())
-        finally:
-            await response.aclose()
 
     # ------------------------------------------------------------------------------- predict
     async def predict(

@@ -30,14 +30,17 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar, Union
+from urllib.parse import urlencode
 
 import httpx
 
-from ._http import araw_chunks, raw_chunks, within
+from ._http import failure_of, raw_chunks, within
+from .async_http import AsyncHttp
 from .attempt_deadline import attempt_deadline
 from .cache_key import ANONYMOUS_SCOPE, oidc_scope, token_scope
 from .client_authentication import ClientAuthentication
 from .clock import Clock
+from .effects import Send
 from .errors import (
     AuthError,
     ConnectionError,
@@ -50,7 +53,7 @@ from .failure_pause import FailurePause
 from .generated.policy import DEFAULT_POLICY
 from .oidc_tokens import OidcTokens, Refresh
 from .redact import redact_secret
-from .token_answer import token_reader, why_unreadable
+from .token_answer import TOKEN_RESPONSE_MAX_BYTES, token_reader, why_unreadable
 from .token_failure import (
     CODE,
     provider_failed,
@@ -183,10 +186,12 @@ def provided_token(value: object) -> str:
     return value
 
 
-HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
+HttpT = TypeVar("HttpT")
 T = TypeVar("T")
 
-_TOKEN_REQUEST_HEADERS = {"Accept": "application/json"}
+# Accept-Encoding rides on each request: a client the caller passed may ask for compression.
+_FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+_TOKEN_REQUEST_HEADERS = {"Accept": "application/json", "Accept-Encoding": "identity"}
 
 
 class _TokenSource(Generic[HttpT]):
@@ -222,8 +227,8 @@ class _TokenSource(Generic[HttpT]):
                 auth, clock, skew_s=skew_s, pause=pause, max_json_depth=max_json_depth
             )
 
-    def _unreachable(self, oidc: OidcTokens, err: httpx.HTTPError) -> AuthError:
-        if isinstance(err, httpx.TimeoutException):
+    def _unreachable(self, oidc: OidcTokens, err: BaseException) -> AuthError:
+        if failure_of(err) == "timeout":
             return timed_out(oidc.token_url, self._timeout_s)
         return unreachable(oidc.token_url, err, oidc.secrets())
 
@@ -320,6 +325,7 @@ class SyncTokenSource(_TokenSource[httpx.Client]):
                     oidc.token_url,
                     data=form,
                     headers={**_TOKEN_REQUEST_HEADERS, **headers},
+                    follow_redirects=False,
                 ) as response,
             ):
                 status = response.status_code
@@ -341,7 +347,7 @@ class SyncTokenSource(_TokenSource[httpx.Client]):
             raise unreadable_answer(oidc.token_url, status or 0, why_unreadable(err)) from None
 
 
-class AsyncTokenSource(_TokenSource[httpx.AsyncClient]):
+class AsyncTokenSource(_TokenSource[AsyncHttp]):
     """Gives ``AsyncClient`` its bearer token; one OIDC refresh at a time across tasks.
 
     Example: ``await AsyncTokenSource(auth, http, clock, skew_s=30).token()``
@@ -410,7 +416,9 @@ class AsyncTokenSource(_TokenSource[httpx.AsyncClient]):
                 answer = await within(self._timeout_s, self._post(oidc, form, headers))
             except asyncio.TimeoutError:
                 raise timed_out(oidc.token_url, self._timeout_s) from None
-            except httpx.HTTPError as err:
+            except Exception as err:
+                if failure_of(err) is None:
+                    raise
                 raise self._unreachable(oidc, err) from err
             return oidc.answered(started, *answer)
         except AuthError as err:
@@ -420,18 +428,21 @@ class AsyncTokenSource(_TokenSource[httpx.AsyncClient]):
     async def _post(
         self, oidc: OidcTokens, form: dict[str, str], headers: dict[str, str]
     ) -> tuple[int, bytes]:
-        """The token endpoint's status and (bounded) body."""
-        async with self._http.stream(
-            "POST", oidc.token_url, data=form, headers={**_TOKEN_REQUEST_HEADERS, **headers}
-        ) as response:
-            try:
-                reader = token_reader(response)
-                async for chunk in araw_chunks(response):
-                    reader.feed(chunk)
-                return response.status_code, reader.finish()
-            except MalformedResponseError as err:
-                why = why_unreadable(err)
-                raise unreadable_answer(oidc.token_url, response.status_code, why) from None
+        """The token endpoint's status and (bounded) body, through the client's transport."""
+        send = Send(
+            "POST",
+            oidc.token_url,
+            {**_TOKEN_REQUEST_HEADERS, **_FORM, **headers},
+            urlencode(form).encode(),
+            self._timeout_s,
+        )
+        box: list[int] = []
+        try:
+            answer = await self._http.exchange(send, TOKEN_RESPONSE_MAX_BYTES, box)
+        except MalformedResponseError as err:
+            why = why_unreadable(err)
+            raise unreadable_answer(oidc.token_url, box[0] if box else 0, why) from None
+        return answer.status, answer.body
 
 
 def _call_provider(auth: TokenProvider) -> object:

@@ -10,13 +10,13 @@ Private. Example::
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .effects import Effect, HttpAnswer
 from .events import Event, EventType
+from .ids import uuid4
 from .result import Fallback
 from .runtime import Runtime
 
@@ -95,7 +95,7 @@ class Target:
     def of(op: Operation[Any], model: str | None, version: str | None) -> Target:
         """The target of ``op`` when it calls ``model`` at ``version``."""
         body = op.body(model, version) if op.body is not None else None
-        key = str(uuid.uuid4()) if op.method == "POST" else None
+        key = uuid4() if op.method == "POST" else None
         return Target(model, version, body, key)
 
 

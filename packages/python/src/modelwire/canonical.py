@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -227,6 +228,68 @@ def _refusal(refused: _Refused, name: str, max_depth: int) -> InvalidInputError:
     return InvalidInputError(f"{path}: {refused.reason}", code="INVALID_INPUT")
 
 
+# The C encoder writes what RFC 8785 writes (sorted keys, no whitespace, the same string escaper)
+# for plain values: exactly dicts with string keys, lists, str, int within 2^53, bool, None and
+# floats it prints without an exponent or an integral ".0" (1e-4 <= |x| < 1e16), in text whose
+# characters are all in the BMP and none a lone surrogate (UTF-16 key order = code point order;
+# JSON.stringify escapes lone surrogates). Anything else goes to the exact writer; a string that
+# merely looks like a float mark ("1.0,", "e-") costs only the slower path.
+_C_ENCODER = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+_FLOAT_MARKS = (".0,", ".0]", ".0}", "e+", "e-")
+_NOT_BMP = re.compile("[\ud800-\udfff\U00010000-\U0010ffff]")
+_SCALARS = frozenset({str, float, bool, type(None)})
+
+
+def _plain(value: dict[Any, Any], max_depth: int) -> bool:
+    """Whether ``value`` holds only plain values (see above) within ``max_depth`` levels."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    scalars, big = _SCALARS, _MAX_SAFE_INT
+    while stack:
+        container, depth = stack.pop()
+        if depth > max_depth:
+            return False
+        if type(container) is dict:
+            for key in container:
+                if type(key) is not str:
+                    return False
+            items = container.values()
+        else:
+            items = container
+        for item in items:
+            kind = type(item)
+            if kind in scalars:
+                continue
+            if kind is int:
+                if not -big <= item <= big:
+                    return False
+            elif kind is dict or kind is list:
+                stack.append((item, depth + 1))
+            else:
+                return False  # a tuple, a subclass, a Mapping, a non-JSON value: exact writer
+    return True
+
+
+def c_canonical(value: dict[Any, Any], max_depth: int) -> str | None:
+    """``value``'s canonical text by the C encoder when that is certainly the RFC 8785 text,
+    else None (the exact writer decides, and names what is wrong).
+
+    Example: ``c_canonical({"b": 1, "a": 0.5}, 100) == '{"a":0.5,"b":1}'``
+    """
+    if not _plain(value, max_depth):
+        return None
+    try:
+        text: str = _C_ENCODER.encode(value)
+    except (ValueError, RecursionError):
+        return None  # NaN, a circle: the exact writer says where
+    if any(mark in text for mark in _FLOAT_MARKS):
+        return None
+    if not text.isascii() and _NOT_BMP.search(text):
+        return None
+    return text
+
+
 def canonical_json(
     value: Any, *, max_depth: int = DEFAULT_POLICY.max_json_depth, name: str = "value"
 ) -> str:
@@ -240,6 +303,10 @@ def canonical_json(
     Example: ``canonical_json({"z": 1, "a": "é"}) == '{"a":"é","z":1}'``;
     ``canonical_json({"at": [1, date.today()]}, name="data")`` raises "data.at[1]: a date is…"
     """
+    if type(value) is dict:
+        text = c_canonical(value, max_depth)
+        if text is not None:
+            return text
     out: list[str] = []
     try:
         _write(value, out, max_depth)

@@ -47,6 +47,7 @@ from .errors import ModelwireError
 from .feedback import FeedbackReceipt
 from .generated.models import ModelSummary
 from .job import Job
+from .option_rules import invalid_option
 from .result import Prediction
 
 __all__ = ["Client", "transport_error"]
@@ -83,7 +84,8 @@ class Client(BaseClient[httpx.BaseTransport]):
         """
         self._coalescer.close()
         self._abortable.close()
-        self._http.close()
+        if self._owns_http:
+            self._http.close()
 
     def __enter__(self) -> Client:
         return self
@@ -96,12 +98,25 @@ class Client(BaseClient[httpx.BaseTransport]):
     ) -> None:
         self.close()
 
-    def _open(self, transport: httpx.BaseTransport | None) -> None:
-        # The client owns retries: httpx's transport retries stay at 0 so layers never multiply.
-        # No compression asked for on any request, token requests included.
-        self._http = httpx.Client(
-            transport=transport, timeout=self._core.options.timeout_s, headers=ACCEPT_IDENTITY
-        )
+    def _open(
+        self, transport: httpx.BaseTransport | None, http: str | None, http_client: Any
+    ) -> None:
+        if http not in (None, "httpx"):
+            raise invalid_option("http", '"httpx" (the blocking client\'s library)', http)
+        if http_client is not None:
+            if not isinstance(http_client, httpx.Client):
+                raise invalid_option("http_client", "an httpx.Client", type(http_client).__name__)
+            if transport is not None:
+                raise invalid_option("transport", "None when http_client is given", transport)
+            # The caller's client: used as configured (proxies, mTLS, CAs), never closed here.
+            self._http, self._owns_http = http_client, False
+        else:
+            # The client owns retries: httpx's transport retries stay at 0 so layers never
+            # multiply. No compression asked for on any request, token requests included.
+            self._http = httpx.Client(
+                transport=transport, timeout=self._core.options.timeout_s, headers=ACCEPT_IDENTITY
+            )
+            self._owns_http = True
         # Every socket operation of an attempt ends by the attempt's end (attempt_deadline.py).
         bound_attempts(self._http)
         options = self._core.options
@@ -171,12 +186,12 @@ class Client(BaseClient[httpx.BaseTransport]):
             request = build_request(self._http, effect)
             suppress = self._suppress_http if effect.instrumented else None
             if suppress is None:
-                response = self._http.send(request, stream=True)
+                response = self._http.send(request, stream=True, follow_redirects=False)
             else:
                 # Our attempt span is the HTTP client span: httpx's own instrumentation (if any)
                 # makes none and injects no second traceparent.
                 with suppress():
-                    response = self._http.send(request, stream=True)
+                    response = self._http.send(request, stream=True, follow_redirects=False)
             reader = body_reader(response, self._max_body)
             for chunk in raw_chunks(response):
                 if time.monotonic() > ends:

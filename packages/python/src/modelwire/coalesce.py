@@ -19,6 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from ._http import within
 from .abort import AbortSignal, aborted_error, until_aborted
 from .errors import DeadlineExceededError
 
@@ -236,8 +237,8 @@ class AsyncCoalescer:
     @staticmethod
     async def _wait(task: asyncio.Task[T], signal: AbortSignal | None, wait_s: float) -> T:
         try:
-            # wait_for cancels only the shield on timeout or abort, never the shared task.
-            return await until_aborted(asyncio.wait_for(asyncio.shield(task), wait_s), signal)
+            # The timer cancels only the shield on timeout or abort, never the shared task.
+            return await within(wait_s, until_aborted(asyncio.shield(task), signal))
         except asyncio.TimeoutError as err:
             if task.done():
                 return task.result()

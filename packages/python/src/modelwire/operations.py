@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from .cache_key import key_of
 from .call import Operation
-from .canonical import canonical_json
+from .canonical import c_canonical, canonical_json
 from .effects import HttpAnswer
 from .envelopes import (
     FeedbackEnvelope,
@@ -102,8 +102,13 @@ def check_input(data: Any, *, max_bytes: int, max_depth: int) -> CheckedInput:
         raise InvalidInputError(
             f"data must be a JSON object (dict), got {type(data).__name__}", code="INVALID_INPUT"
         )
-    canonical = canonical_json(data, max_depth=max_depth, name="data")
-    data_json = to_json(data)
+    fast = c_canonical(data, max_depth) if type(data) is dict else None
+    if fast is not None:
+        # Plain data: its canonical text is also its compact JSON (keys sorted), made once.
+        canonical = data_json = fast
+    else:
+        canonical = canonical_json(data, max_depth=max_depth, name="data")
+        data_json = to_json(data)
     size = len(data_json.encode("utf-8")) if not data_json.isascii() else len(data_json)
     if size > max_bytes:
         raise PayloadTooLargeError(

@@ -9,8 +9,8 @@ Example::
 from __future__ import annotations
 
 import re
-import secrets
 
+from .ids import hex_id
 from .telemetry.api import load as load_api
 
 _TRACEPARENT = re.compile(r"^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-([0-9a-f]{2})$")
@@ -36,7 +36,7 @@ def trace_id_for(caller_traceparent: str | None) -> str:
         match = _TRACEPARENT.match(caller_traceparent.strip())
         if match and match.group(1) != "0" * 32:
             return match.group(1)
-    return _active_otel_trace_id() or secrets.token_hex(16)
+    return _active_otel_trace_id() or hex_id(16)
 
 
 def traceparent(trace_id: str) -> str:
@@ -44,4 +44,4 @@ def traceparent(trace_id: str) -> str:
 
     Example: ``traceparent("4bf92f3577b34da6a3ce929d0e0e4736")``
     """
-    return f"00-{trace_id}-{secrets.token_hex(8)}-01"
+    return f"00-{trace_id}-{hex_id(8)}-01"

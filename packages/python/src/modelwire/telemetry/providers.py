@@ -11,6 +11,8 @@ Example::
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
@@ -23,6 +25,23 @@ if TYPE_CHECKING:
 
 #: The instrumentation scope of every span and instrument of the SDK.
 SCOPE = "modelwire"
+
+
+def _global(module: str, attr: str, proxy: str, env_set: bool, get: Any) -> Any:
+    """The global provider as OpenTelemetry's getter returns it, without the getter's look-up
+    of an environment variable on every call while no provider is set (it showed in profiles):
+    the module's global when set, its proxy when the variable (``env_set``: read when the client
+    was built) is not set either — the getter's answer then —, else the getter itself. Falls
+    back to the getter if the API's layout differs."""
+    internal = sys.modules.get(module)
+    provider = getattr(internal, attr, None)
+    if provider is not None:
+        return provider
+    if internal is not None and not env_set:
+        fallback = getattr(internal, proxy, None)
+        if fallback is not None:
+            return fallback
+    return get()
 
 
 class Telemetry:
@@ -38,6 +57,8 @@ class Telemetry:
         self.api = api
         self._tracer_provider = tracer_provider
         self._meter_provider = meter_provider
+        self._tracer_env = "OTEL_PYTHON_TRACER_PROVIDER" in os.environ
+        self._meter_env = "OTEL_PYTHON_METER_PROVIDER" in os.environ
         self.server_address, self.server_port = server_of(base_url)
         self.suppress_http = api.suppress_http
         self._tracer: tuple[Any, Any] | None = None  # (provider, its tracer)
@@ -47,7 +68,13 @@ class Telemetry:
         """The tracer of scope ``modelwire`` (None: only a no-op tracer provider exists)."""
         provider = self._tracer_provider
         if provider is None:
-            provider = self.api.trace.get_tracer_provider()
+            provider = _global(
+                "opentelemetry.trace",
+                "_TRACER_PROVIDER",
+                "_PROXY_TRACER_PROVIDER",
+                self._tracer_env,
+                self.api.trace.get_tracer_provider,
+            )
         if isinstance(provider, self.api.noop_tracer_providers):
             return None
         cached = self._tracer
@@ -61,7 +88,13 @@ class Telemetry:
         """The SDK's instruments on the meter of scope ``modelwire`` (None: no-op meters)."""
         provider = self._meter_provider
         if provider is None:
-            provider = self.api.metrics.get_meter_provider()
+            provider = _global(
+                "opentelemetry.metrics._internal",
+                "_METER_PROVIDER",
+                "_PROXY_METER_PROVIDER",
+                self._meter_env,
+                self.api.metrics.get_meter_provider,
+            )
         if isinstance(provider, self.api.noop_meter_providers):
             return None
         cached = self._instruments
