@@ -3,6 +3,7 @@ package io.modelwire.client;
 import io.modelwire.client.errors.InvalidInputException;
 import io.modelwire.client.internal.OptionRules;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
@@ -34,13 +35,47 @@ import java.util.function.Function;
  * @param telemetry false turns OpenTelemetry spans and metrics off ({@code .telemetry(false)})
  * @param openTelemetry an {@code io.opentelemetry.api.OpenTelemetry} given with {@code .openTelemetry(…)}, or null
  *     for {@code GlobalOpenTelemetry} (typed Object: the OpenTelemetry API is an optional dependency)
+ * @param httpClient the caller's own java.net.http client (proxies, mTLS, custom CAs) used for every request,
+ *     token requests included, and never closed by the SDK; null: the SDK creates (and closes) its own
  * @throws InvalidInputException (code INVALID_OPTIONS) when an option is wrong
  */
 public record ClientOptions(URI baseUrl, Auth auth, RetryOptions retry, BreakerOptions breaker, CacheOptions cache,
     Duration timeout, Duration deadline, long maxInputBytes, long maxResponseBytes, int maxJsonDepth,
     Double minConfidence, Function<String, String> fallbacks,
     Consumer<ModelwireEvent> onEvent, Transport transport, Scheduler scheduler, DoubleSupplier random,
-    boolean telemetry, Object openTelemetry) {
+    boolean telemetry, Object openTelemetry, HttpClient httpClient) {
+
+  /**
+   * Options without a caller's HTTP client (the SDK creates its own).
+   *
+   * <pre>{@code new ClientOptions(baseUrl, Auth.none(), …, random, true, null) }</pre>
+   *
+   * @param baseUrl base URL
+   * @param auth credentials
+   * @param retry retry options
+   * @param breaker breaker options
+   * @param cache cache options
+   * @param timeout per-attempt timeout
+   * @param deadline deadline
+   * @param maxInputBytes largest input
+   * @param maxResponseBytes largest response body
+   * @param maxJsonDepth deepest JSON nesting
+   * @param minConfidence confidence threshold or null
+   * @param fallbacks backups
+   * @param onEvent listener or null
+   * @param transport transport or null
+   * @param scheduler clock
+   * @param random jitter source
+   * @param telemetry false turns OpenTelemetry off
+   * @param openTelemetry an OpenTelemetry or null
+   */
+  public ClientOptions(URI baseUrl, Auth auth, RetryOptions retry, BreakerOptions breaker, CacheOptions cache,
+      Duration timeout, Duration deadline, long maxInputBytes, long maxResponseBytes, int maxJsonDepth,
+      Double minConfidence, Function<String, String> fallbacks, Consumer<ModelwireEvent> onEvent, Transport transport,
+      Scheduler scheduler, DoubleSupplier random, boolean telemetry, Object openTelemetry) {
+    this(baseUrl, auth, retry, breaker, cache, timeout, deadline, maxInputBytes, maxResponseBytes, maxJsonDepth,
+        minConfidence, fallbacks, onEvent, transport, scheduler, random, telemetry, openTelemetry, null);
+  }
 
   /**
    * Options without telemetry settings (the global OpenTelemetry, when installed, is used).
@@ -69,7 +104,7 @@ public record ClientOptions(URI baseUrl, Auth auth, RetryOptions retry, BreakerO
       Double minConfidence, Function<String, String> fallbacks, Consumer<ModelwireEvent> onEvent, Transport transport,
       Scheduler scheduler, DoubleSupplier random) {
     this(baseUrl, auth, retry, breaker, cache, timeout, deadline, maxInputBytes, maxResponseBytes, maxJsonDepth,
-        minConfidence, fallbacks, onEvent, transport, scheduler, random, true, null);
+        minConfidence, fallbacks, onEvent, transport, scheduler, random, true, null, null);
   }
 
   /** Validates every option (docs/semantics.md, "What the SDKs check before sending"). */
@@ -102,6 +137,11 @@ public record ClientOptions(URI baseUrl, Auth auth, RetryOptions retry, BreakerO
       OptionRules.atLeast(breaker.resetTimeoutMs(), 1, "breaker.resetTimeoutMs");
     }
     if (minConfidence != null) OptionRules.finiteAtLeast(minConfidence, 0, "minConfidence");
+    // one way to send: a custom transport already decides which HTTP client (if any) it uses
+    if (transport != null && httpClient != null) {
+      throw OptionRules.broken("httpClient", "unset when a transport is given (pass one of the two)",
+          "an HttpClient and a Transport");
+    }
     if (openTelemetry != null && !isOpenTelemetry(openTelemetry)) {
       throw OptionRules.broken("openTelemetry", "an io.opentelemetry.api.OpenTelemetry",
           openTelemetry.getClass().getName());

@@ -2,6 +2,7 @@ package io.modelwire.client;
 
 import io.modelwire.client.errors.InvalidInputException;
 import io.modelwire.client.internal.OptionRules;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -41,6 +42,7 @@ public final class ModelwireClientBuilder {
   private DoubleSupplier random = () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble();
   private boolean telemetry = true;
   private Object openTelemetry; // an io.opentelemetry.api.OpenTelemetry (the API is optional)
+  private HttpClient httpClient; // the caller's; never closed by the SDK
 
   ModelwireClientBuilder() {}
 
@@ -172,6 +174,27 @@ public final class ModelwireClientBuilder {
     return this;
   }
 
+  /**
+   * Your own, already configured java.net.http client — for a proxy ({@code ProxySelector}), mTLS or a
+   * custom CA ({@code SSLContext}), an executor, an authenticator. Every request goes through it,
+   * OIDC token requests included. The SDK's per-attempt timeout and deadline still bound each
+   * attempt and call (the client's own connect timeout applies within them), and the response limits
+   * still apply. The SDK never closes it: {@link ModelwireClient#close()} leaves it, its connections
+   * and its executor to you. Not together with {@link #transport(Transport)} (INVALID_OPTIONS).
+   *
+   * <pre>{@code
+   * HttpClient http = HttpClient.newBuilder().sslContext(mtls).proxy(ProxySelector.of(proxy)).build();
+   * ModelwireClient client = ModelwireClient.builder().baseUrl(url).httpClient(http).build();
+   * }</pre>
+   *
+   * @param client the client, or null for the SDK's own (the default)
+   * @return this builder
+   */
+  public ModelwireClientBuilder httpClient(HttpClient client) {
+    this.httpClient = client;
+    return this;
+  }
+
   /** Custom transport (tests, proxies). {@code .transport(fake)} */
   public ModelwireClientBuilder transport(Transport t) {
     this.transport = t;
@@ -201,7 +224,7 @@ public final class ModelwireClientBuilder {
   public ClientOptions options() {
     return new ClientOptions(OptionRules.baseUrl(baseUrl), auth, retry, breaker, cache, timeout, deadline, maxInputBytes, maxResponseBytes,
         maxJsonDepth, minConfidence,
-        fallbacks, onEvent, transport, scheduler, random, telemetry, openTelemetry);
+        fallbacks, onEvent, transport, scheduler, random, telemetry, openTelemetry, httpClient);
   }
 
   /**

@@ -47,7 +47,7 @@ public final class ClientCore {
   private final Breakers breakers; // null when disabled
   private final Pipelines pipelines;
   private final Results results;
-  private final OwnedHttp ownedHttp; // released by close() when we created it (null: custom transport)
+  private final OwnedHttp ownedHttp; // released by close() when we created it (null: custom transport or the caller's HttpClient)
   private final Telemetry telemetry;
   private final Events events;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -62,7 +62,10 @@ public final class ClientCore {
     this.scheduler = o.scheduler();
     Transport transport = o.transport();
     OwnedHttp owned = null;
-    if (transport == null) {
+    if (transport == null && o.httpClient() != null) {
+      // the caller's client: used as is, never closed (close() below has nothing of it to release)
+      transport = new HttpTransport(o.httpClient(), o.maxResponseBytes());
+    } else if (transport == null) {
       owned = OwnedHttp.create(Duration.ofMillis(Math.max(1, o.timeout().toMillis())), o.maxResponseBytes());
       transport = owned.transport();
     }
@@ -313,7 +316,8 @@ public final class ClientCore {
   }
 
   /**
-   * Closes once: drops the cache and releases the HTTP client we created.
+   * Closes once: drops the cache and releases the HTTP client we created — never one the caller gave
+   * ({@code .httpClient(…)}) nor a custom transport.
    *
    * @return false when already closed
    */
