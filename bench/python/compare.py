@@ -11,7 +11,7 @@ measured windows; CPU = this process's user+sys CPU over the measured windows / 
 The last stdout line is one JSON object ``{"lang": "python", "results": [...]}``. Run alone (it
 starts ``bench/server.mjs`` with the repo's Node when ``--url`` is not given)::
 
-    packages/python/.venv/bin/python bench/python/compare.py --seconds 3 --rounds 3
+    packages/python/.venv/bin/python bench/python/compare.py --seconds 9 --rounds 3
 """
 
 from __future__ import annotations
@@ -278,7 +278,7 @@ def start_server() -> tuple[str, subprocess.Popen[str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="modelwire Python benchmark driver")
     parser.add_argument("--url", help="the server's API base (default: start bench/server.mjs)")
-    parser.add_argument("--seconds", type=float, default=3.0, help="per contender and round")
+    parser.add_argument("--seconds", type=float, default=9.0, help="per contender, split over the rounds (as the TS and Java drivers)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--threads", type=int, default=8)
@@ -288,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     url = args.url
     if url is None:
         url, server = start_server()
-    s, c, t = args.seconds, args.concurrency, args.threads
+    s, c, t = args.seconds / args.rounds, args.concurrency, args.threads
     contenders: list[tuple[str, str, str, Callable[[Tally], None]]] = [
         (
             "raw httpx AsyncClient",
