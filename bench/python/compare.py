@@ -278,7 +278,9 @@ def start_server() -> tuple[str, subprocess.Popen[str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="modelwire Python benchmark driver")
     parser.add_argument("--url", help="the server's API base (default: start bench/server.mjs)")
-    parser.add_argument("--seconds", type=float, default=9.0, help="per contender, split over the rounds (as the TS and Java drivers)")
+    parser.add_argument(
+        "--seconds", type=float, default=9.0, help="per contender, split over the rounds"
+    )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--threads", type=int, default=8)
