@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tests of the Python SDK (packages/python): venv + pinned installs, ruff, mypy --strict, the
 # generated-code drift check, pytest (unit tests + vectors + conformance against the mock server:
-# Client, AsyncClient on httpx and AsyncClient on aiohttp; mTLS + proxy tests with openssl-made certs).
+# Client, AsyncClient on httpx and AsyncClient on aiohttp; mTLS + proxy tests with openssl-made certs;
+# fleet mode against a real redis-server).
 # Needs Python >= 3.10 and the built mock server (packages/mock-server/dist, from the TS build).
 set -euo pipefail
 
@@ -39,6 +40,16 @@ echo "test-python: mypy --strict"
 "$VENV/bin/mypy"
 echo "test-python: generated code drift check"
 "$VENV/bin/python" "$ROOT/scripts/generate-python.py" --check
+# Fleet mode's tests start a real redis-server (Debian package) on a free port.
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "test-python: installing redis-server (fleet mode tests)"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get install -y -qq redis-server >/dev/null || { apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; }
+  else
+    sudo apt-get install -y -qq redis-server >/dev/null
+  fi
+fi
 echo "test-python: pytest"
-# Integration tests need the mock server; without it they fail instead of silently skipping.
-MODELWIRE_REQUIRE_MOCK=1 "$VENV/bin/python" -m pytest -q -p no:cacheprovider
+# Integration tests need the mock server and redis-server; without them they fail instead of
+# silently skipping.
+MODELWIRE_REQUIRE_MOCK=1 MODELWIRE_REQUIRE_REDIS=1 "$VENV/bin/python" -m pytest -q -p no:cacheprovider

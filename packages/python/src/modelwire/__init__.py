@@ -39,6 +39,7 @@ from .errors import (
 )
 from .events import Event, EventType
 from .feedback import FeedbackReceipt
+from .fleet import Fleet
 from .frozen import plain_copy
 from .generated.policy import DEFAULT_POLICY
 from .job import Job, JobError
@@ -69,6 +70,7 @@ __all__ = [
     "Fallback",
     "FeedbackReceipt",
     "FieldError",
+    "Fleet",
     "InvalidInputError",
     "Job",
     "JobError",

@@ -18,6 +18,7 @@ from .auth import Auth
 from .breaker import BreakerState
 from .clock import Clock
 from .events import EventHandler
+from .fleet import Fleet
 from .options import BreakerOptions, CacheOptions, ClientOptions, Fallbacks, RetryOptions
 from .webhook import verify_webhook
 
@@ -58,6 +59,7 @@ class BaseClient(Generic[TransportT]):
         telemetry: bool = True,
         tracer_provider: Any = None,
         meter_provider: Any = None,
+        fleet: Fleet | Mapping[str, Any] | None = None,
     ) -> None:
         options = ClientOptions.resolve(
             base_url,
@@ -79,6 +81,7 @@ class BaseClient(Generic[TransportT]):
             telemetry=telemetry,
             tracer_provider=tracer_provider,
             meter_provider=meter_provider,
+            fleet=fleet,
         )
         self._core = ClientCore(options)
         self._open(transport, http, http_client)

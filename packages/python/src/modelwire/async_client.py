@@ -30,12 +30,15 @@ from .abort import AbortSignal, aborted_error, until_aborted
 from .async_http import AsyncHttp, HttpxAsyncHttp, open_async_http
 from .auth import AsyncTokenSource
 from .coalesce import AsyncCoalescer
-from .effects import Drive, Effect, HttpAnswer, RefreshToken, Send, Share, Sleep
+from .effects import Drive, Effect, HttpAnswer, RedisOp, RefreshToken, Send, Share, Sleep
 from .envelopes import TolerantHealth, TolerantModelHealth, TolerantModelInfo
 from .errors import ModelwireError
 from .feedback import FeedbackReceipt
+from .fleet import UNAVAILABLE
+from .fleet_io import AsyncFleetIO, is_async_redis
 from .generated.models import ModelSummary
 from .job import Job
+from .option_rules import invalid_option
 from .result import Prediction
 
 T = TypeVar("T")
@@ -65,6 +68,8 @@ class AsyncClient(BaseClient[httpx.AsyncBaseTransport]):
         Example: ``await client.aclose()``
         """
         self._tokens.close()
+        if self._fleet_io is not None:
+            await self._fleet_io.drain()  # background writes; the Redis client stays open
         await self._transport.aclose()
 
     async def __aenter__(self) -> AsyncClient:
@@ -81,6 +86,16 @@ class AsyncClient(BaseClient[httpx.AsyncBaseTransport]):
     def _open(
         self, transport: httpx.AsyncBaseTransport | None, http: str | None, http_client: Any
     ) -> None:
+        # Fleet mode: the application's Redis client, of the twin's kind (never closed here).
+        self._fleet_io: AsyncFleetIO | None = None
+        runtime = self._core.runtime
+        if runtime.fleet is not None:
+            redis = runtime.fleet.fleet.redis
+            if not is_async_redis(redis):
+                raise invalid_option(
+                    "fleet.redis", "a redis.asyncio client for AsyncClient", type(redis).__name__
+                )
+            self._fleet_io = runtime.fleet_io = AsyncFleetIO(runtime.fleet, redis)
         options = self._core.options
         self._transport: AsyncHttp = open_async_http(
             http, http_client, transport, options.timeout_s
@@ -133,6 +148,9 @@ class AsyncClient(BaseClient[httpx.AsyncBaseTransport]):
                     wait_s=effect.wait_s,
                     on_join=effect.on_join,
                 )
+            if isinstance(effect, RedisOp):
+                fleet_io = self._fleet_io
+                return await fleet_io.run(effect.ops) if fleet_io is not None else UNAVAILABLE
             if isinstance(effect, Send):
                 return await until_aborted(self._send(effect), signal)
             if isinstance(effect, Sleep):

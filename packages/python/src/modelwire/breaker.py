@@ -114,6 +114,18 @@ class Breaker:
         if transition is not None:
             self._notify(transition)
 
+    def trip(self) -> bool:
+        """Fleet mode: open a closed breaker on a quorum of other instances' reports (no
+        transition callback: the caller reports it as fleet-opened). Whether it opened.
+        Half-open trials stay local: it goes half-open after its own reset timeout."""
+        with self._lock:
+            if self._state != "closed":
+                return False
+            self._state = "open"
+            self._streak = 0
+            self._opened_at = self._clock.monotonic()
+            return True
+
     def _notify(self, state: BreakerState) -> None:
         if self._on_transition is not None:
             self._on_transition(state)

@@ -62,11 +62,12 @@ class PredictionCache(Generic[V]):
             entry = self._entries.get(key)
             return None if entry is None else entry.value
 
-    def put(self, key: str, value: V, size: int) -> None:
-        """Store ``value`` (``size`` bytes of JSON); evict least recently used entries to fit."""
+    def put(self, key: str, value: V, size: int, age_s: float = 0.0) -> None:
+        """Store ``value`` (``size`` bytes of JSON, ``age_s`` old: a shared entry keeps its
+        age); evict least recently used entries to fit."""
         if size > self._max_bytes or self._max_entries <= 0:
             return
-        expires_at = self._clock.monotonic() + self._ttl_s
+        expires_at = self._clock.monotonic() + self._ttl_s - age_s
         with self._lock:
             old = self._entries.pop(key, None)
             if old is not None:

@@ -109,6 +109,10 @@ class CallOutcome(Generic[T]):
     fallback: Fallback | None = None
     cached: bool = False
     stale: bool = False
+    #: Fleet mode: the answer's JSON envelope as received and its ``X-Model-Version`` (what
+    #: the shared cache entry holds); None otherwise.
+    envelope: dict[str, Any] | None = None
+    served_version: str | None = None
 
 
 #: A (part of a) pipeline run: yields effects, returns the outcome.

@@ -41,10 +41,12 @@ from .auth import SyncTokenSource
 from .body import ACCEPT_IDENTITY
 from .clock import SYSTEM_CLOCK
 from .coalesce import SyncCoalescer, at_io
-from .effects import Drive, Effect, HttpAnswer, RefreshToken, Send, Share, Sleep
+from .effects import Drive, Effect, HttpAnswer, RedisOp, RefreshToken, Send, Share, Sleep
 from .envelopes import TolerantHealth, TolerantModelHealth, TolerantModelInfo
 from .errors import ModelwireError
 from .feedback import FeedbackReceipt
+from .fleet import UNAVAILABLE
+from .fleet_io import SyncFleetIO, is_async_redis
 from .generated.models import ModelSummary
 from .job import Job
 from .option_rules import invalid_option
@@ -84,6 +86,8 @@ class Client(BaseClient[httpx.BaseTransport]):
         """
         self._coalescer.close()
         self._abortable.close()
+        if self._fleet_io is not None:
+            self._fleet_io.close()  # the application's Redis client stays open
         if self._owns_http:
             self._http.close()
 
@@ -101,6 +105,16 @@ class Client(BaseClient[httpx.BaseTransport]):
     def _open(
         self, transport: httpx.BaseTransport | None, http: str | None, http_client: Any
     ) -> None:
+        # Fleet mode: the application's Redis client, of the twin's kind (never closed here).
+        self._fleet_io: SyncFleetIO | None = None
+        runtime = self._core.runtime
+        if runtime.fleet is not None:
+            redis = runtime.fleet.fleet.redis
+            if is_async_redis(redis):
+                raise invalid_option(
+                    "fleet.redis", "a blocking redis-py client for Client", type(redis).__name__
+                )
+            self._fleet_io = runtime.fleet_io = SyncFleetIO(runtime.fleet, redis)
         if http not in (None, "httpx"):
             raise invalid_option("http", '"httpx" (the blocking client\'s library)', http)
         if http_client is not None:
@@ -159,6 +173,8 @@ class Client(BaseClient[httpx.BaseTransport]):
                     on_join=effect.on_join,
                 )
             at_io(signal)  # a shared call's worker reached blocking I/O
+            if isinstance(effect, RedisOp):
+                return self._fleet_io.run(effect.ops) if self._fleet_io else UNAVAILABLE
             if isinstance(effect, Send):
                 if signal is None:
                     return self._send(effect)

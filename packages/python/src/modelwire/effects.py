@@ -87,7 +87,17 @@ class Share:
     wait_s: float
 
 
-Effect = Send | Sleep | GetToken | RefreshToken | Share
+@dataclass(slots=True)
+class RedisOp:
+    """Fleet mode: run the Redis commands ``ops`` (name and arguments of redis-py methods, one
+    key each) in order, each bounded by the fleet's ``op_timeout_ms``; answer the last one's
+    reply, or ``fleet.UNAVAILABLE`` when Redis failed, timed out or is paused (never an error:
+    Redis trouble never fails a call)."""
+
+    ops: list[tuple[str, tuple[Any, ...], dict[str, Any]]]
+
+
+Effect = Send | Sleep | GetToken | RefreshToken | Share | RedisOp
 
 
 T = TypeVar("T")

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-#: The 13 event types of docs/semantics.md ("Events"), in no particular order.
+#: The event types of docs/semantics.md ("Events"), in no particular order.
 EventType = Literal[
     "cache_hit",
     "cache_miss",
@@ -31,6 +31,10 @@ EventType = Literal[
     "fallback",
     "cache_stale",
     "call_end",
+    # Fleet mode (docs/semantics.md, "Fleet mode (Redis)").
+    "fleet_unavailable",
+    "fleet_available",
+    "fleet_entry_rejected",
 ]
 
 _log = logging.getLogger("modelwire")
@@ -47,6 +51,9 @@ class Event:
     (fallback target), ``reason`` (fallback reason); ``call_end`` (the call settled, always its
     last event) adds ``operation``, ``outcome`` (``ok`` or the error's code), ``latency_ms`` (end
     to end), ``attempts``, ``cached``, ``coalesced`` and ``fallback`` (the backup's name or None).
+    Fleet mode: ``cache_hit`` and ``coalesced`` carry ``tier`` (``memory`` or ``redis``),
+    ``breaker_open`` ``fleet=True`` when a quorum of other instances opened it,
+    ``fleet_unavailable`` / ``fleet_entry_rejected`` a ``reason``.
 
     Example: ``Event(type="retry", model="fraud-score", attempt=2, delay_ms=100.0)``
     """
@@ -70,6 +77,10 @@ class Event:
     cached: bool | None = None
     coalesced: bool | None = None
     fallback: str | None = None
+    #: ``cache_hit`` / ``coalesced``: ``"memory"`` (this client) or ``"redis"`` (fleet mode).
+    tier: str | None = None
+    #: ``breaker_open``: True when a quorum of other instances opened it (fleet mode).
+    fleet: bool | None = None
 
 
 EventHandler = Callable[[Event], None]

@@ -27,6 +27,7 @@ from .auth import Auth, OIDCClientCredentials, StaticToken, TokenProvider, norma
 from .base_url_hint import not_found_hint
 from .clock import SYSTEM_CLOCK, Clock
 from .events import EventHandler
+from .fleet import Fleet
 from .generated.policy import DEFAULT_POLICY
 
 _R = DEFAULT_POLICY.retry
@@ -150,6 +151,8 @@ class ClientOptions:
     telemetry: bool = True
     tracer_provider: Any = None
     meter_provider: Any = None
+    #: Fleet mode (docs/semantics.md, "Fleet mode (Redis)"); None: off.
+    fleet: Fleet | None = None
     #: What a 404 message adds when ``base_url`` does not end in ``/v1`` (None when it does).
     not_found_hint: str | None = None
 
@@ -176,6 +179,7 @@ class ClientOptions:
         telemetry: bool = True,
         tracer_provider: Any = None,
         meter_provider: Any = None,
+        fleet: Fleet | Mapping[str, Any] | None = None,
     ) -> ClientOptions:
         """Apply the contract's defaults and reject wrong options (``INVALID_OPTIONS``)."""
         url = rules.base_url(base_url)
@@ -225,7 +229,20 @@ class ClientOptions:
             telemetry=telemetry,
             tracer_provider=tracer_provider,
             meter_provider=meter_provider,
+            fleet=_fleet(fleet),
         )
+
+
+def _fleet(fleet: Fleet | Mapping[str, Any] | None) -> Fleet | None:
+    """The ``fleet`` option: a ``Fleet`` or a mapping of its fields (checked), None = off."""
+    if fleet is None or isinstance(fleet, Fleet):
+        return fleet
+    if isinstance(fleet, Mapping):
+        try:
+            return Fleet(**fleet)
+        except TypeError as err:
+            raise rules.invalid_option("fleet", "Fleet(redis=…, …) fields", str(err)) from None
+    raise rules.invalid_option("fleet", "a Fleet (or a mapping of its fields)", fleet)
 
 
 def _response_limits(max_bytes: int | None, max_depth: int | None) -> tuple[int, int]:

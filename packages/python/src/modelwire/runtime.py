@@ -9,10 +9,14 @@ Private. Example::
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from .auth import OIDCClientCredentials, TokenProvider
 from .breaker import Breaker, BreakerRegistry, BreakerState
 from .cache import PredictionCache
 from .events import Event, EventType, emit
+from .fleet import BreakerHints, FleetState, Op
 from .options import BreakerOptions, ClientOptions
 from .result import Prediction
 from .retry import RetryBudget
@@ -63,7 +67,32 @@ class Runtime:
             if budget is not None
             else None
         )
+        #: Fleet mode (None: off): the Redis side, the twin's Redis I/O (set by the twin, a
+        #: ``SyncFleetIO`` or ``AsyncFleetIO``) and the breaker hints.
+        self.fleet: FleetState | None = None
+        self.fleet_io: Any = None
+        self.hints: BreakerHints | None = None
+        if options.fleet is not None:
+            self.fleet = FleetState(options.fleet, self.clock.monotonic, self.emit)
+            if options.breaker is not None:
+                self.hints = BreakerHints(
+                    self.fleet,
+                    reset_timeout_s=options.breaker.reset_timeout_ms / 1000,
+                    wall_ms=lambda: self.clock.time() * 1000,
+                    monotonic=self.clock.monotonic,
+                    background=self._background,
+                )
         self._breakers = BreakerRegistry(self._new_breaker)
+
+    def _background(self, ops: list[Op], then: Callable[[Any], None]) -> None:
+        if self.fleet_io is not None:
+            self.fleet_io.background(ops, then)
+
+    def trip(self, model: str, version: str | None) -> None:
+        """Fleet mode: open the closed breaker of (model, version) on a quorum of other
+        instances' reports (``breaker_open`` with ``fleet=True``; not reported back)."""
+        if self._breakers.get(model, version).trip():
+            self.emit(Event("breaker_open", model, version, fleet=True))
 
     @property
     def observed(self) -> bool:
@@ -94,6 +123,8 @@ class Runtime:
 
         def on_transition(state: BreakerState) -> None:
             self.emit(Event(_TRANSITION_EVENTS[state], model, version))
+            if self.hints is not None:
+                self.hints.reported(model, version, state)
 
         return Breaker(
             consecutive_failures=options.consecutive_failures,

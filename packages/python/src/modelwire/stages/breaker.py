@@ -19,6 +19,12 @@ def run(ctx: CallContext, target: Target, next: Step) -> Flow:  # noqa: A002 - t
     breaker = ctx.runtime.breaker(target.model, target.version)
     if breaker is None:
         return (yield from next(ctx, target))
+    hints = ctx.runtime.hints
+    if hints is not None and target.model is not None and breaker.state == "closed":
+        # Fleet mode: a quorum of other instances may open this closed breaker (read in the
+        # background, at most once a second: this attempt does not wait for it).
+        model, version, runtime = target.model, target.version, ctx.runtime
+        hints.check(model, version, lambda: runtime.trip(model, version))
     try:
         trial = breaker.acquire()  # emits breaker_half_open when this attempt is the trial
     except CircuitOpenError as err:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..call import CallContext, CallOutcome, Flow, Step, Target
 from ..errors import ModelwireError
 from ..failures import is_fallback_eligible
-from . import Stage
+from . import Stage, fleet_tier
 
 
 def run(ctx: CallContext, target: Target, next: Step) -> Flow:  # noqa: A002 - the stage API
@@ -21,8 +21,15 @@ def run(ctx: CallContext, target: Target, next: Step) -> Flow:  # noqa: A002 - t
         return (yield from next(ctx, target))
     hit = cache.get(key)
     if hit is not None:
-        ctx.emit("cache_hit", target)
+        ctx.emit("cache_hit", target, tier="memory")
         return CallOutcome(hit, attempts=0, size=0, cached=True)
+    # Fleet mode: the shared cache on Redis is the second level.
+    shared = (yield from fleet_tier.lookup(ctx, target, key)) if ctx.runtime.fleet else None
+    if shared is not None and shared.verdict == "fresh":
+        found = shared.outcome
+        cache.put(key, found.value, found.size, shared.age_s)
+        ctx.emit("cache_hit", target, tier="redis")
+        return found
     ctx.emit("cache_miss", target)
     try:
         outcome = yield from next(ctx, target)
@@ -30,6 +37,8 @@ def run(ctx: CallContext, target: Target, next: Step) -> Flow:  # noqa: A002 - t
         options = ctx.runtime.options.cache
         stale_if_error = options is not None and options.stale_if_error
         stale = cache.get_stale(key) if stale_if_error and is_fallback_eligible(err) else None
+        if stale is None and shared is not None and stale_if_error and is_fallback_eligible(err):
+            stale = shared.outcome.value  # an expired shared entry Redis still keeps
         if stale is None:
             raise
         ctx.emit("cache_stale", target)

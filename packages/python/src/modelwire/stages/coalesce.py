@@ -13,7 +13,7 @@ from typing import Any
 
 from ..call import CallContext, CallOutcome, Flow, Step, Target
 from ..effects import Share
-from . import Stage
+from . import Stage, fleet_tier
 
 #: Extra time a caller waits for a shared call past its own deadline (the shared call's own
 #: deadline error, with its details, then wins over the waiter's generic one).
@@ -22,7 +22,14 @@ WAIT_GRACE_S = 0.05
 
 def _joined(ctx: CallContext, target: Target) -> None:
     ctx.coalesced = True  # a follower: no attempts of its own
-    ctx.emit("coalesced", target)
+    ctx.emit("coalesced", target, tier="memory")
+
+
+def _start(ctx: CallContext, target: Target, key: str, next: Step) -> Flow:  # noqa: A002
+    if ctx.runtime.fleet is not None:
+        # Fleet mode: across instances too, one of them calls upstream.
+        return fleet_tier.coalesce(ctx, target, key, next)
+    return next(ctx, target)
 
 
 def run(ctx: CallContext, target: Target, next: Step) -> Flow:  # noqa: A002 - the stage API
@@ -32,7 +39,7 @@ def run(ctx: CallContext, target: Target, next: Step) -> Flow:  # noqa: A002 - t
     wait_s = ctx.deadline - ctx.runtime.clock.monotonic() + WAIT_GRACE_S
     outcome: CallOutcome[Any] = yield Share(
         key,
-        start=lambda: next(ctx, target),
+        start=lambda: _start(ctx, target, key, next),
         on_join=lambda: _joined(ctx, target),
         wait_s=wait_s,
     )

@@ -9,6 +9,7 @@ Example: the request of attempt 1 of ``predict("fraud-score", …)`` is
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Generator
 from typing import Any
@@ -164,6 +165,12 @@ def run(ctx: CallContext, target: Target, next: Step) -> Flow:  # noqa: A002 - t
     if span is not None:
         span.end(answer.status, None)
         ctx.served_version = _served_version(answer) or ctx.served_version
+    if ctx.runtime.fleet is not None and op.kind == "predict" and ctx.cache_key is not None:
+        # Fleet mode: the shared entry holds the envelope as received (read_answer checked it).
+        envelope = json.loads(answer.body)
+        return CallOutcome(
+            value, ctx.attempts, size, envelope=envelope, served_version=_served_version(answer)
+        )
     return CallOutcome(value, ctx.attempts, size)
 
 

@@ -43,6 +43,7 @@ class Instruments:
     coalesced: Any
     breaker_transitions: Any
     fallbacks: Any
+    fleet_unavailable: Any
 
     @staticmethod
     def create(meter: Any) -> Instruments:
@@ -85,6 +86,11 @@ class Instruments:
                 unit="{call}",
                 description="Calls handed to a backup model.",
             ),
+            fleet_unavailable=meter.create_counter(
+                "modelwire.client.fleet.unavailable",
+                unit="{event}",
+                description="Times fleet mode lost Redis and went local-only.",
+            ),
         )
 
 
@@ -126,7 +132,12 @@ class EventMetrics:
         elif kind == "retry":
             m.retries.add(1, {**model, "error.type": e.error_code or "_OTHER"})
         elif kind in _CACHE_RESULTS:
-            m.cache_lookups.add(1, {**model, "modelwire.cache.result": _CACHE_RESULTS[kind]})
+            attributes = {**model, "modelwire.cache.result": _CACHE_RESULTS[kind]}
+            if e.tier is not None:
+                attributes["modelwire.cache.tier"] = e.tier  # hits: memory, or redis (fleet)
+            m.cache_lookups.add(1, attributes)
+        elif kind == "fleet_unavailable":
+            m.fleet_unavailable.add(1)
         elif kind == "coalesced":
             m.coalesced.add(1, model)
         elif kind in _BREAKER_STATES:
