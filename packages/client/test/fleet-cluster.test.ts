@@ -2,8 +2,9 @@
 // the shared cache, fleet coalescing and breaker hints through node-redis's cluster client.
 import { createCluster } from 'redis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { cacheKey, createClient, type ModelwireEvent } from '../src/index.js';
+import { cacheKey } from '../src/index.js';
 import { eventually } from './support/eventually.js';
+import { fleetPod } from './support/fleet-pod.js';
 import { type RedisCluster, startRedisCluster } from './support/redis-server.js';
 import { type ScriptServer, startScriptServer } from './support/script-server.js';
 
@@ -24,17 +25,7 @@ afterAll(async () => {
   await gateway.close();
 });
 
-function instance(name: string) {
-  const events: ModelwireEvent[] = [];
-  const client = createClient({
-    baseUrl: gateway.url,
-    retry: { maxRetries: 0 },
-    breaker: { consecutiveFailures: 1, resetTimeoutMs: 60_000 },
-    fleet: { redis, quorum: 2, instanceId: name },
-    onEvent: (e) => events.push(e),
-  });
-  return { client, events };
-}
+const instance = (name: string) => fleetPod(gateway.url, redis, name);
 const upstream = () => gateway.seen.filter((r) => r.path === PREDICT).length;
 
 it('on a cluster: B is answered from A’s entry, concurrent identical calls make one upstream call, and a quorum opens a healthy pod', async () => {

@@ -1,8 +1,8 @@
 // Fleet mode through ioredis (the other well-kept Node client): the same commands as node-redis, argument style.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createClient, type ModelwireEvent } from '../src/index.js';
 import { eventually } from './support/eventually.js';
+import { fleetPod } from './support/fleet-pod.js';
 import { type RedisServer, startRedis } from './support/redis-server.js';
 import { type ScriptServer, startScriptServer } from './support/script-server.js';
 
@@ -22,17 +22,7 @@ afterAll(async () => {
   await gateway.close();
 });
 
-function instance(name: string) {
-  const events: ModelwireEvent[] = [];
-  const client = createClient({
-    baseUrl: gateway.url,
-    retry: { maxRetries: 0 },
-    breaker: { consecutiveFailures: 1, resetTimeoutMs: 60_000 },
-    fleet: { redis, quorum: 2, instanceId: name },
-    onEvent: (e) => events.push(e),
-  });
-  return { client, events };
-}
+const instance = (name: string) => fleetPod(gateway.url, redis, name);
 const upstream = () => gateway.seen.filter((r) => r.path === PREDICT).length;
 
 it('shared entry, fleet coalescing and quorum hints work through an ioredis client', async () => {
