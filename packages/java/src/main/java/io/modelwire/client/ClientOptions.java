@@ -43,7 +43,39 @@ public record ClientOptions(URI baseUrl, Auth auth, RetryOptions retry, BreakerO
     Duration timeout, Duration deadline, long maxInputBytes, long maxResponseBytes, int maxJsonDepth,
     Double minConfidence, Function<String, String> fallbacks,
     Consumer<ModelwireEvent> onEvent, Transport transport, Scheduler scheduler, DoubleSupplier random,
-    boolean telemetry, Object openTelemetry, HttpClient httpClient) {
+    boolean telemetry, Object openTelemetry, HttpClient httpClient, Fleet fleet) {
+
+  /**
+   * Options without fleet mode.
+   *
+   * @param baseUrl base URL
+   * @param auth auth
+   * @param retry retry
+   * @param breaker breaker
+   * @param cache cache
+   * @param timeout per-attempt timeout
+   * @param deadline deadline
+   * @param maxInputBytes largest input
+   * @param maxResponseBytes largest response body
+   * @param maxJsonDepth deepest JSON nesting
+   * @param minConfidence confidence threshold or null
+   * @param fallbacks backups
+   * @param onEvent listener or null
+   * @param transport transport or null
+   * @param scheduler clock
+   * @param random jitter source
+   * @param telemetry false turns OpenTelemetry off
+   * @param openTelemetry an OpenTelemetry or null
+   * @param httpClient the caller's HTTP client or null
+   */
+  public ClientOptions(URI baseUrl, Auth auth, RetryOptions retry, BreakerOptions breaker, CacheOptions cache,
+      Duration timeout, Duration deadline, long maxInputBytes, long maxResponseBytes, int maxJsonDepth,
+      Double minConfidence, Function<String, String> fallbacks,
+      Consumer<ModelwireEvent> onEvent, Transport transport, Scheduler scheduler, DoubleSupplier random,
+      boolean telemetry, Object openTelemetry, HttpClient httpClient) {
+    this(baseUrl, auth, retry, breaker, cache, timeout, deadline, maxInputBytes, maxResponseBytes, maxJsonDepth,
+        minConfidence, fallbacks, onEvent, transport, scheduler, random, telemetry, openTelemetry, httpClient, null);
+  }
 
   /**
    * Options without a caller's HTTP client (the SDK creates its own).

@@ -29,6 +29,7 @@ public final class ModelwireClientBuilder {
   private RetryOptions retry = RetryOptions.defaults();
   private BreakerOptions breaker = BreakerOptions.defaults();
   private CacheOptions cache = CacheOptions.defaults();
+  private Fleet fleet;
   private Duration timeout = Duration.ofMillis(DefaultPolicy.get().timeoutMs());
   private Duration deadline = Duration.ofMillis(DefaultPolicy.get().deadlineMs());
   private long maxInputBytes = DefaultPolicy.get().maxInputBytes();
@@ -70,6 +71,20 @@ public final class ModelwireClientBuilder {
   /** Breaker options. {@code .breaker(new BreakerOptions(true, 5, 30_000))} */
   public ModelwireClientBuilder breaker(BreakerOptions b) {
     this.breaker = b;
+    return this;
+  }
+
+  /**
+   * Fleet mode (docs/semantics.md, "Fleet mode (Redis)"): the shared cache on Redis as the second
+   * level over the application's Lettuce connection (never closed by the SDK). Needs the cache on.
+   *
+   * <pre>{@code .fleet(Fleet.builder().redis(connection).build()) }</pre>
+   *
+   * @param f the fleet options or null (off)
+   * @return this
+   */
+  public ModelwireClientBuilder fleet(Fleet f) {
+    this.fleet = f;
     return this;
   }
 
@@ -224,7 +239,7 @@ public final class ModelwireClientBuilder {
   public ClientOptions options() {
     return new ClientOptions(OptionRules.baseUrl(baseUrl), auth, retry, breaker, cache, timeout, deadline, maxInputBytes, maxResponseBytes,
         maxJsonDepth, minConfidence,
-        fallbacks, onEvent, transport, scheduler, random, telemetry, openTelemetry, httpClient);
+        fallbacks, onEvent, transport, scheduler, random, telemetry, openTelemetry, httpClient, fleet);
   }
 
   /**

@@ -30,11 +30,76 @@ package io.modelwire.client;
  * @param cached the call was answered from the cache (call_end)
  * @param coalesced the call joined an identical call in flight (call_end)
  * @param fallback the backup model that answered or was tried (call_end) or null
+ * @param tier {@code memory} or {@code redis} (cache_hit; coalesced in fleet mode) or null
+ * @param fleet true on a {@code breaker_open} caused by the fleet's breaker hints (a quorum), else false
  */
 public record ModelwireEvent(
     Type type, String model, String version, String requestId, int attempt, String method, String path,
     Integer status, double latencyMs, String errorCode, long delayMs, String to, String reason,
-    String operation, String outcome, int attempts, boolean cached, boolean coalesced, String fallback) {
+    String operation, String outcome, int attempts, boolean cached, boolean coalesced, String fallback,
+    String tier, boolean fleet) {
+
+  /**
+   * An event without {@code fleet}.
+   *
+   * @param type type
+   * @param model model
+   * @param version version
+   * @param requestId request id
+   * @param attempt attempt
+   * @param method method
+   * @param path path
+   * @param status status
+   * @param latencyMs latency
+   * @param errorCode error code
+   * @param delayMs delay
+   * @param to backup
+   * @param reason reason
+   * @param operation operation
+   * @param outcome outcome
+   * @param attempts attempts
+   * @param cached cached
+   * @param coalesced coalesced
+   * @param fallback fallback
+   * @param tier tier
+   */
+  public ModelwireEvent(Type type, String model, String version, String requestId, int attempt, String method,
+      String path, Integer status, double latencyMs, String errorCode, long delayMs, String to, String reason,
+      String operation, String outcome, int attempts, boolean cached, boolean coalesced, String fallback,
+      String tier) {
+    this(type, model, version, requestId, attempt, method, path, status, latencyMs, errorCode, delayMs, to, reason,
+        operation, outcome, attempts, cached, coalesced, fallback, tier, false);
+  }
+
+  /**
+   * An event without {@code tier} (the shape before fleet mode existed).
+   *
+   * @param type type
+   * @param model model
+   * @param version version
+   * @param requestId request id
+   * @param attempt attempt
+   * @param method method
+   * @param path path
+   * @param status status
+   * @param latencyMs latency
+   * @param errorCode error code
+   * @param delayMs delay
+   * @param to backup
+   * @param reason reason
+   * @param operation operation
+   * @param outcome outcome
+   * @param attempts attempts
+   * @param cached cached
+   * @param coalesced coalesced
+   * @param fallback fallback
+   */
+  public ModelwireEvent(Type type, String model, String version, String requestId, int attempt, String method,
+      String path, Integer status, double latencyMs, String errorCode, long delayMs, String to, String reason,
+      String operation, String outcome, int attempts, boolean cached, boolean coalesced, String fallback) {
+    this(type, model, version, requestId, attempt, method, path, status, latencyMs, errorCode, delayMs, to, reason,
+        operation, outcome, attempts, cached, coalesced, fallback, null);
+  }
 
   /**
    * An event without the call_end fields (the shape before {@code call_end} existed).
@@ -58,7 +123,7 @@ public record ModelwireEvent(
   public ModelwireEvent(Type type, String model, String version, String requestId, int attempt, String method,
       String path, Integer status, double latencyMs, String errorCode, long delayMs, String to, String reason) {
     this(type, model, version, requestId, attempt, method, path, status, latencyMs, errorCode, delayMs, to, reason,
-        null, null, 0, false, false, null);
+        null, null, 0, false, false, null, null);
   }
 
   /** Event types, in the words of docs/semantics.md. {@code ModelwireEvent.Type.RETRY} */
@@ -88,6 +153,12 @@ public record ModelwireEvent(
     /** An expired cached entry is served (stale-if-error). */
     CACHE_STALE,
     /** The logical call settled: always its last event ({@code operation}, {@code outcome}, {@code latencyMs} end to end, {@code attempts}, …). */
-    CALL_END
+    CALL_END,
+    /** Fleet mode lost Redis: local-only for 5 s after 3 consecutive failures ({@code reason}). */
+    FLEET_UNAVAILABLE,
+    /** Fleet mode's first Redis success after {@code FLEET_UNAVAILABLE}. */
+    FLEET_AVAILABLE,
+    /** A shared entry failed authentication ({@code reason}: {@code bad_mac}) and was ignored. */
+    FLEET_ENTRY_REJECTED
   }
 }

@@ -34,6 +34,8 @@ public final class Breakers {
   private final BreakerOptions options;
   private final Scheduler scheduler;
   private final Events events;
+  private final java.util.Set<String> tripping = ConcurrentHashMap.newKeySet();
+  private volatile io.modelwire.client.internal.fleet.BreakerHints hints; // null: no fleet mode
 
   /**
    * Creates the registry.
@@ -99,7 +101,13 @@ public final class Breakers {
           default -> ModelwireEvent.Type.BREAKER_CLOSE;
         };
         if (type == ModelwireEvent.Type.BREAKER_OPEN) openedAt.put(k, scheduler.nowMillis());
-        events.breaker(type, model, version);
+        boolean fromFleet = type == ModelwireEvent.Type.BREAKER_OPEN && tripping.contains(k);
+        events.breaker(type, model, version, fromFleet);
+        io.modelwire.client.internal.fleet.BreakerHints h = hints;
+        // only breakers this instance opened on its own failures are reported (no cascades)
+        if (h != null && !fromFleet && type != ModelwireEvent.Type.BREAKER_HALF_OPEN) {
+          h.reported(model, version, type == ModelwireEvent.Type.BREAKER_OPEN);
+        }
       });
       return cb;
     });
@@ -128,6 +136,41 @@ public final class Breakers {
       case HALF_OPEN -> BreakerState.HALF_OPEN;
       default -> BreakerState.CLOSED;
     };
+  }
+
+  /**
+   * Fleet mode's breaker hints (set once by the client).
+   *
+   * @param h the hints
+   */
+  public void hints(io.modelwire.client.internal.fleet.BreakerHints h) {
+    this.hints = h;
+  }
+
+  /** The hints or null. {@code breakers.hints()} @return them */
+  public io.modelwire.client.internal.fleet.BreakerHints hints() {
+    return hints;
+  }
+
+  /**
+   * Opens a closed breaker on the fleet's word (a quorum of other instances opened theirs); it then
+   * goes half-open after its own reset timeout like any other. An open or half-open one is left alone.
+   *
+   * @param model model
+   * @param version pinned version or null
+   */
+  public void trip(String model, String version) {
+    String key = key(model, version);
+    CircuitBreaker cb = get(model, version);
+    if (cb.getState() != CircuitBreaker.State.CLOSED) return;
+    tripping.add(key);
+    try {
+      cb.transitionToOpenState();
+    } catch (RuntimeException raced) {
+      // another thread changed the state first: leave it
+    } finally {
+      tripping.remove(key);
+    }
   }
 
   private static String key(String model, String version) {

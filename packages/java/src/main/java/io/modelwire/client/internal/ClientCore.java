@@ -51,6 +51,7 @@ public final class ClientCore {
   private final Telemetry telemetry;
   private final Events events;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final io.modelwire.client.internal.fleet.FleetTier fleet; // null: fleet mode off (never closes Redis)
 
   /**
    * Wires a client.
@@ -78,7 +79,13 @@ public final class ClientCore {
     this.cache = o.cache().enabled() ? new ResponseCache(o.cache(), scheduler) : null;
     SendStage send = new SendStage(o.baseUrl(), transport, tokens, scheduler, events,
         new ResponseLimits(o.maxResponseBytes(), o.maxJsonDepth()));
-    this.pipelines = Pipelines.of(o, send, cache, breakers, events);
+    this.fleet = o.fleet() != null
+        ? new io.modelwire.client.internal.fleet.FleetTier(o.fleet(), o.cache(),
+            new ResponseLimits(o.maxResponseBytes(), o.maxJsonDepth()), events) : null;
+    if (fleet != null && breakers != null) {
+      breakers.hints(new io.modelwire.client.internal.fleet.BreakerHints(fleet, o.breaker().resetTimeoutMs()));
+    }
+    this.pipelines = Pipelines.of(o, send, cache, breakers, events, cache != null ? fleet : null);
     this.results = new Results(o.minConfidence());
   }
 

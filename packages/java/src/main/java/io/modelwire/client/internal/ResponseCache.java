@@ -85,8 +85,22 @@ public final class ResponseCache {
    * @param bytes its byte size
    */
   public void put(String key, Answer answer, int bytes) {
+    put(key, answer, bytes, 0);
+  }
+
+  /**
+   * Stores an answer that is already {@code ageMs} old (an entry of fleet mode's shared cache).
+   *
+   * <pre>{@code cache.put(key, answer, 1024, 2500) }</pre>
+   *
+   * @param key cache key
+   * @param answer the answer
+   * @param bytes its byte size
+   * @param ageMs its age
+   */
+  public void put(String key, Answer answer, int bytes, long ageMs) {
     if (bytes > options.maxBytes()) return; // larger than the whole budget: never cached
-    cache.put(key, new Entry(answer, bytes, scheduler.nowMillis()));
+    cache.put(key, new Entry(answer, bytes, scheduler.nowMillis() - Math.max(0, ageMs)));
     if (cache.estimatedSize() > options.maxEntries()) {
       cache.cleanUp();
       long excess = cache.estimatedSize() - options.maxEntries(); // read once: other threads race us

@@ -41,6 +41,14 @@ public final class BreakerStage implements Stage {
               + " is open; calls fail fast until the reset timeout passes (configure a fallback)")
           .ids(call.requestId(), call.traceId())));
     }
+    io.modelwire.client.internal.fleet.BreakerHints hints = breakers.hints();
+    if (hints != null && cb.getState() == CircuitBreaker.State.CLOSED) {
+      // fleet mode: a closed breaker refreshes the fleet's view in the background; this call, already
+      // admitted, never waits for it
+      String model = call.model();
+      String version = call.version();
+      hints.check(model, version, () -> breakers.trip(model, version));
+    }
     long startNs = System.nanoTime();
     CompletableFuture<Answer> attempt;
     try {

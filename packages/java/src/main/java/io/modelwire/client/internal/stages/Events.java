@@ -66,6 +66,32 @@ public final class Events {
         0, null, null));
   }
 
+  void coalesced(Call call, String tier) {
+    if (sink == null) return;
+    emit(new ModelwireEvent(Type.COALESCED, call.model(), call.version(), call.requestId(), 0, null, null, null, 0,
+        null, 0, null, null, null, null, 0, false, false, null, tier));
+  }
+
+  void cacheHit(Call call, String tier) {
+    if (sink == null) return;
+    emit(new ModelwireEvent(Type.CACHE_HIT, call.model(), call.version(), call.requestId(), 0, null, null, null, 0,
+        null, 0, null, null, null, null, 0, false, false, null, tier));
+  }
+
+  /**
+   * A fleet-mode event (fleet_unavailable, fleet_available, fleet_entry_rejected).
+   *
+   * @param type the type
+   * @param model the call's model or null
+   * @param version the call's version or null
+   * @param requestId the call's id or null
+   * @param reason the reason or null
+   */
+  public void fleet(Type type, String model, String version, String requestId, String reason) {
+    if (sink == null) return;
+    emit(new ModelwireEvent(type, model, version, requestId, 0, null, null, null, 0, null, 0, null, reason));
+  }
+
   void request(Call call, int attempt, String path) {
     if (sink == null) return;
     emit(new ModelwireEvent(Type.REQUEST, call.model(), call.version(), call.requestId(), attempt,
@@ -119,7 +145,20 @@ public final class Events {
    * @param version pinned version or null
    */
   public void breaker(Type type, String model, String version) {
+    breaker(type, model, version, false);
+  }
+
+  /**
+   * A breaker of (model, pinned version) changed state; {@code fleet}: opened by the fleet's hints.
+   *
+   * @param type BREAKER_OPEN, BREAKER_HALF_OPEN or BREAKER_CLOSE
+   * @param model model
+   * @param version pinned version or null
+   * @param fleet opened on the fleet's word (a quorum of other instances)
+   */
+  public void breaker(Type type, String model, String version, boolean fleet) {
     if (sink == null) return;
-    emit(new ModelwireEvent(type, model, version, null, 0, null, null, null, 0, null, 0, null, null));
+    emit(new ModelwireEvent(type, model, version, null, 0, null, null, null, 0, null, 0, null, null, null, null, 0,
+        false, false, null, null, fleet));
   }
 }

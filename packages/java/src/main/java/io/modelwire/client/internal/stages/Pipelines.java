@@ -59,10 +59,26 @@ public final class Pipelines {
    * @return the pipelines
    */
   public static Pipelines of(ClientOptions o, Stage.Chain send, ResponseCache cache, Breakers breakers, Events events) {
+    return of(o, send, cache, breakers, events, null);
+  }
+
+  /**
+   * Wires the stages of a client from its options, with fleet mode's shared cache.
+   *
+   * @param o client options
+   * @param send the last step
+   * @param cache the response cache or null (off)
+   * @param breakers the breaker registry or null (off)
+   * @param events event sink
+   * @param fleet the shared cache on Redis or null (off)
+   * @return the pipelines
+   */
+  public static Pipelines of(ClientOptions o, Stage.Chain send, ResponseCache cache, Breakers breakers, Events events,
+      io.modelwire.client.internal.fleet.FleetTier fleet) {
     Map<Step, Stage> stages = new EnumMap<>(Step.class);
     if (cache != null) {
-      stages.put(Step.CACHE, new CacheStage(cache, o.cache().staleIfError(), events));
-      stages.put(Step.COALESCE, new CoalesceStage(o.scheduler(), events)); // only cached calls coalesce
+      stages.put(Step.CACHE, new CacheStage(cache, o.cache().staleIfError(), events, fleet));
+      stages.put(Step.COALESCE, new CoalesceStage(o.scheduler(), events, fleet)); // only cached calls coalesce
     }
     stages.put(Step.FALLBACK, new FallbackStage(o.fallbacks(), events));
     RetryBudget budget = new RetryBudget(o.retry().budgetEnabled(), o.retry().budgetMaxTokens(),

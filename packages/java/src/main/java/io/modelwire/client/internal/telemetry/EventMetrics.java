@@ -39,6 +39,7 @@ final class EventMetrics implements Consumer<ModelwireEvent> {
   private static final AttributeKey<String> BREAKER_STATE = AttributeKey.stringKey("modelwire.breaker.state");
   private static final AttributeKey<String> FALLBACK_TO = AttributeKey.stringKey("modelwire.fallback.to");
   private static final AttributeKey<String> FALLBACK_REASON = AttributeKey.stringKey("modelwire.fallback.reason");
+  private static final AttributeKey<String> CACHE_TIER = AttributeKey.stringKey("modelwire.cache.tier");
 
   private final DoubleHistogram httpDuration;
   private final DoubleHistogram callDuration;
@@ -48,6 +49,7 @@ final class EventMetrics implements Consumer<ModelwireEvent> {
   private final LongCounter coalesced;
   private final LongCounter breakerTransitions;
   private final LongCounter fallbacks;
+  private final LongCounter fleetUnavailable;
   private final String address;
   private final long port;
   private final Map<String, String> methods = new ConcurrentHashMap<>();
@@ -64,6 +66,8 @@ final class EventMetrics implements Consumer<ModelwireEvent> {
     breakerTransitions = meter.counterBuilder("modelwire.client.breaker.transitions")
         .setDescription("Circuit breaker state changes.").build();
     fallbacks = meter.counterBuilder("modelwire.client.fallbacks").setDescription("Calls handed to a backup model.").build();
+    fleetUnavailable = meter.counterBuilder("modelwire.client.fleet.unavailable")
+        .setDescription("Times fleet mode lost Redis (local-only for a while).").build();
     address = baseUrl == null ? null : baseUrl.getHost();
     port = baseUrl == null ? -1 : UrlFull.port(baseUrl);
   }
@@ -94,7 +98,12 @@ final class EventMetrics implements Consumer<ModelwireEvent> {
         if (e.errorCode() != null) a.put(ERROR_TYPE, e.errorCode());
         retries.add(1, a.build());
       }
-      case CACHE_HIT -> cacheLookups.add(1, model(e.model()).put(CACHE_RESULT, "hit").build());
+      case CACHE_HIT -> {
+        AttributesBuilder a = model(e.model()).put(CACHE_RESULT, "hit");
+        if (e.tier() != null) a.put(CACHE_TIER, e.tier());
+        cacheLookups.add(1, a.build());
+      }
+      case FLEET_UNAVAILABLE -> fleetUnavailable.add(1);
       case CACHE_MISS -> cacheLookups.add(1, model(e.model()).put(CACHE_RESULT, "miss").build());
       case CACHE_STALE -> cacheLookups.add(1, model(e.model()).put(CACHE_RESULT, "stale").build());
       case COALESCED -> coalesced.add(1, model(e.model()).build());
