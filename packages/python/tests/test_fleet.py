@@ -8,7 +8,6 @@ import asyncio
 import json
 import os
 import shutil
-import socket
 import subprocess
 import threading
 import time
@@ -36,6 +35,7 @@ from modelwire.fleet import encode_entry, read_entry
 
 from .conftest import NODE, REPO, MockServer, load_json
 from .helpers import BASE, Script, reply
+from .redis_process import launch
 
 VECTORS = load_json(REPO / "test" / "vectors" / "fleet-entries.json")
 PREDICT = "/models/fraud-score/predict"
@@ -95,32 +95,15 @@ class RedisServer:
             self.process.wait(timeout=10)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def start_redis() -> RedisServer:
+def start_redis(extra: list[str] | None = None) -> RedisServer:
     """redis-server (Debian package) on 127.0.0.1, a free port, no persistence."""
     binary = shutil.which("redis-server")
     if binary is None:
         if os.environ.get("MODELWIRE_REQUIRE_REDIS"):
             pytest.fail("redis-server is not installed (apt-get install redis-server)")
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    port = _free_port()
-    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly"]
-    args += ["no", "--enable-debug-command", "local"]
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    probe = redis.Redis(port=port)
-    for _ in range(500):
-        try:
-            probe.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.01)
-    probe.close()
+    args = ["--save", "", "--appendonly", "no", "--enable-debug-command", "local", *(extra or [])]
+    port, process = launch(binary, args)
     return RedisServer(port, process)
 
 

@@ -21,7 +21,7 @@ from redis.cluster import RedisCluster
 from modelwire import AsyncClient, BreakerOptions, Client, Event, Fleet, ModelwireError
 
 from .helpers import BASE, Script, reply
-from .test_fleet import NO_RETRY, PREDICT, ROOMY_MS, _free_port, start_redis
+from .test_fleet import NO_RETRY, PREDICT, ROOMY_MS, start_redis
 
 
 @pytest.fixture(scope="module")
@@ -30,25 +30,19 @@ def cluster() -> Iterator[int]:
     if shutil.which("redis-cli") is None:
         start_redis()  # skips or fails with the install hint
     folder = tempfile.mkdtemp(prefix="modelwire-cluster-")
-    ports = [_free_port() for _ in range(3)]
-    processes = []
+    servers = []
     try:
-        for port in ports:
-            args = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
-            args += ["--appendonly", "no", "--cluster-enabled", "yes", "--dir", folder]
-            args += ["--cluster-config-file", f"nodes-{port}.conf"]
-            processes.append(
-                subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            )
-        for port in ports:
-            probe = redis.Redis(port=port)
-            for _ in range(500):
-                try:
-                    probe.ping()
-                    break
-                except redis.ConnectionError:
-                    time.sleep(0.01)
-            probe.close()
+        for i in range(3):
+            args = [
+                "--cluster-enabled",
+                "yes",
+                "--dir",
+                folder,
+                "--cluster-config-file",
+                f"nodes-{i}.conf",
+            ]
+            servers.append(start_redis(args))
+        ports = [server.port for server in servers]
         nodes = [f"127.0.0.1:{port}" for port in ports]
         subprocess.run(
             [
@@ -64,19 +58,17 @@ def cluster() -> Iterator[int]:
             capture_output=True,
             timeout=30,
         )
+        deadline = time.monotonic() + 10
         for port in ports:
-            probe = redis.Redis(port=port)
-            for _ in range(1000):
-                if probe.cluster("info").get("cluster_state") == "ok":
-                    break
+            probe = redis.Redis(port=port, socket_timeout=1)
+            while probe.cluster("info").get("cluster_state") != "ok":
+                assert time.monotonic() < deadline, "the cluster did not become ready"
                 time.sleep(0.01)
             probe.close()
         yield ports[0]
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=10)
+        for server in servers:
+            server.stop()
         shutil.rmtree(folder, ignore_errors=True)
 
 

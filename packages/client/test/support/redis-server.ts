@@ -25,6 +25,17 @@ async function freePort(): Promise<number> {
  * @example const redis = await startRedis(); … await redis.stop();
  */
 export async function startRedis(extraArgs: string[] = []): Promise<RedisServer> {
+  // A free port can be taken between choosing and binding it (redis-server then exits at once): a few tries.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launchRedis(extraArgs);
+    } catch (error) {
+      if (attempt >= 5 || (error as Error).message.includes('could not start')) throw error;
+    }
+  }
+}
+
+async function launchRedis(extraArgs: string[]): Promise<RedisServer> {
   const port = await freePort();
   const args = [
     '--port',
@@ -42,12 +53,25 @@ export async function startRedis(extraArgs: string[] = []): Promise<RedisServer>
   const child: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     let out = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`redis-server not ready within 10 s: ${out.slice(-300)}`));
+    }, 10_000);
     child.stdout?.on('data', (chunk) => {
       out += chunk;
-      if (out.includes('Ready to accept connections')) resolve();
+      if (out.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
     });
-    child.on('error', (error) => reject(new Error(`redis-server could not start (apt-get install redis-server): ${error.message}`)));
-    child.on('exit', (code) => reject(new Error(`redis-server exited ${code}: ${out.slice(-500)}`)));
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server could not start (apt-get install redis-server): ${error.message}`));
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited ${code}: ${out.slice(-500)}`));
+    });
   });
   return {
     url: `redis://127.0.0.1:${port}`,

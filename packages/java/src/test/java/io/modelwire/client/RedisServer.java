@@ -29,24 +29,44 @@ final class RedisServer implements AutoCloseable {
     return false;
   }
 
+  /**
+   * Starts redis-server on a free port. The port can be taken between choosing and binding it (the server then
+   * exits at once, or another process answers): a few tries, each ready only when THIS process answers PING.
+   */
   static RedisServer start() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    Process p = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no", "--enable-debug-command", "local")
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < until) {
-      try (Socket ignored = new Socket("127.0.0.1", port)) {
-        return new RedisServer(port, p);
-      } catch (Exception notYet) {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      int port;
+      try (ServerSocket s = new ServerSocket(0)) {
+        port = s.getLocalPort();
+      }
+      Process p = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+          "--save", "", "--appendonly", "no", "--enable-debug-command", "local")
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (p.isAlive() && System.nanoTime() < until) {
+        if (answersPing(port)) {
+          if (p.isAlive()) return new RedisServer(port, p);
+          break;
+        }
         Thread.sleep(20);
       }
+      p.destroyForcibly();
+      p.waitFor();
     }
-    p.destroyForcibly();
-    throw new IllegalStateException("redis-server did not start on port " + port);
+    throw new IllegalStateException("redis-server did not start after 5 tries");
+  }
+
+  private static boolean answersPing(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 200);
+      socket.setSoTimeout(200);
+      socket.getOutputStream().write("PING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      byte[] reply = new byte[5];
+      int read = socket.getInputStream().read(reply);
+      return read == 5 && new String(reply, java.nio.charset.StandardCharsets.US_ASCII).equals("+PONG");
+    } catch (Exception notYet) {
+      return false;
+    }
   }
 
   RedisClient client() {
