@@ -9,10 +9,8 @@ from __future__ import annotations
 import asyncio
 import http.client
 import socketserver
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,7 +22,7 @@ from modelwire import AsyncClient, Client, ConnectionError, InvalidInputError, R
 from modelwire.async_http import AiohttpAsyncHttp
 
 from .conftest import MockServer
-from .tls import Certificates, MtlsServer, make_certificates
+from .tls import BackgroundServer, Certificates, MtlsServer, make_certificates
 
 RETRY_ONCE = RetryOptions(max_retries=1, backoff_initial_ms=1, jitter="none")
 DATA = {"amount": 129.5}
@@ -180,31 +178,13 @@ class _ProxyHandler(socketserver.StreamRequestHandler):
             self.wfile.flush()
 
 
-class ForwardProxy:
+class ForwardProxy(BackgroundServer):
     """A forward proxy on a free 127.0.0.1 port; ``seen`` lists (method, absolute target)."""
 
     def __init__(self) -> None:
-        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _ProxyHandler)
-        self._server.daemon_threads = True
-        self.seen: list[tuple[str, str]] = []
-        self._server.seen = self.seen  # type: ignore[attr-defined]
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), daemon=True
-        )
-
-    def __enter__(self) -> ForwardProxy:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _ProxyHandler)
+        server.daemon_threads = True
+        super().__init__(server, f"http://127.0.0.1:{server.server_address[1]}")
 
 
 PREDICT_PATH = "/v1/models/fraud-score/predict"

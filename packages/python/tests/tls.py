@@ -12,6 +12,7 @@ Example::
 from __future__ import annotations
 
 import shutil
+import socketserver
 import ssl
 import subprocess
 import threading
@@ -20,6 +21,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+
+from typing_extensions import Self
 
 OPENSSL = shutil.which("openssl") or "/usr/bin/openssl"
 
@@ -118,27 +121,18 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-class MtlsServer:
-    """An HTTPS server on a free 127.0.0.1 port that requires a client certificate signed by
-    the test CA; every GET or POST gets a contract-valid predict envelope. ``seen`` lists the
-    (method, path) of the requests it answered."""
+class BackgroundServer:
+    """A socketserver served from a daemon thread while the ``with`` block runs; ``seen`` lists
+    what its handler recorded (the handler appends to ``server.seen``)."""
 
-    def __init__(self, certs: Certificates) -> None:
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(str(certs.server_cert), str(certs.server_key))
-        context.load_verify_locations(cafile=str(certs.ca))
-        context.verify_mode = ssl.CERT_REQUIRED
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._server.daemon_threads = True
-        self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+    def __init__(self, server: socketserver.BaseServer, url: str) -> None:
+        self._server = server
         self.seen: list[tuple[str, str]] = []
         self._server.seen = self.seen  # type: ignore[attr-defined]
-        self.url = f"https://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), daemon=True
-        )
+        self.url = url
+        self._thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
 
-    def __enter__(self) -> MtlsServer:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
@@ -150,3 +144,19 @@ class MtlsServer:
     ) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+class MtlsServer(BackgroundServer):
+    """An HTTPS server on a free 127.0.0.1 port that requires a client certificate signed by
+    the test CA; every GET or POST gets a contract-valid predict envelope. ``seen`` lists the
+    (method, path) of the requests it answered."""
+
+    def __init__(self, certs: Certificates) -> None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(str(certs.server_cert), str(certs.server_key))
+        context.load_verify_locations(cafile=str(certs.ca))
+        context.verify_mode = ssl.CERT_REQUIRED
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        server.daemon_threads = True
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        super().__init__(server, f"https://127.0.0.1:{server.server_address[1]}")
