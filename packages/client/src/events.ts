@@ -2,13 +2,13 @@
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
 /** What every event is about: the model (null for gateway operations) and its pinned version (or null). */
-interface About {
+export interface About {
   model: string | null;
   version: string | null;
 }
 
 /** Events that belong to one logical call. */
-interface InCall extends About {
+export interface InCall extends About {
   requestId: string;
 }
 

@@ -1,3 +1,9 @@
+/**
+ * The Node entry of `@modelwire/client` (browsers get the same API through the `browser` export
+ * condition, with the ky transport): {@link createClient} and everything the client exports.
+ *
+ * @module index
+ */
 // Node entry: the undici transport by default (fast path), ky when a custom `fetch` is given.
 import { createClientWith, type ModelwireClient } from './client.js';
 import type { ClientOptions } from './options.js';

@@ -1,6 +1,8 @@
 /**
  * `@modelwire/mock-server`: the modelwire mock gateway over real HTTP, with an admin API.
  *
+ * @packageDocumentation
+ *
  * @example
  * import { startMockServer } from '@modelwire/mock-server';
  * const server = await startMockServer({ port: 0 });

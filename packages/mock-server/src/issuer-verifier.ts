@@ -25,7 +25,7 @@ export const ACCEPTED_ALGORITHMS = ['RS256', 'ES256'];
 export class IssuerKeysUnavailableError extends Error {}
 
 /**
- * A {@link BearerVerifier} over the issuer's JWKS: signature (RS256/ES256), `exp` (required), `nbf`,
+ * A {@link @modelwire/msw!BearerVerifier | BearerVerifier} over the issuer's JWKS: signature (RS256/ES256), `exp` (required), `nbf`,
  * `iss`, `aud`, then the operation's scope (`scope` claim, space separated, or `scp`) and the model's
  * role (`realm_access.roles`, `resource_access[audience].roles`). Refusals follow RFC 6750 §3.1:
  * 401 with `error="invalid_token"` (plain `Bearer` when no token was sent), 403 with

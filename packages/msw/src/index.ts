@@ -2,6 +2,8 @@
  * `@modelwire/msw`: msw handlers for every operation of the modelwire contract, backed by real tiny
  * deterministic models, plus scenario helpers a QA engineer composes in a test.
  *
+ * @packageDocumentation
+ *
  * @example
  * import { setupServer } from 'msw/node';
  * import { createModelwireHandlers, unavailable } from '@modelwire/msw';
@@ -10,7 +12,7 @@
  * server.use(unavailable(2)); // two 503s, then the real model answers
  * const client = createTestClient(); // a @modelwire/client msw sees, on DEFAULT_BASE_URL
  */
-export type { AuthCheck, AuthConfig, AuthNeed, BearerVerifier, OidcClient, StaticToken, TokenAnswer } from './auth.js';
+export type { AuthCheck, AuthConfig, AuthNeed, BearerVerifier, ClientAuthMethod, OidcClient, StaticToken, TokenAnswer } from './auth.js';
 export { AuthRegistry } from './auth.js';
 export { type ReadBody, readBody } from './body.js';
 export type {
@@ -39,8 +41,8 @@ export { notFoundHandler } from './handlers/not-found.js';
 export { oauthTokenHandler } from './handlers/oauth-token.js';
 export { predictHandler } from './handlers/predict.js';
 export { type RequestIds, requestIds } from './ids.js';
-export { type CallbackRecord, DEFAULT_JOB_LIFECYCLE, type JobLifecycle, JobStore } from './jobs.js';
-export { FRAUD_V1, FRAUD_V2, fraudScore, TRANSACTION_SCHEMA, transactionFeatures } from './models/fraud-score.js';
+export { type CallbackRecord, DEFAULT_JOB_LIFECYCLE, type JobLifecycle, JobStore, type JobStoreOptions } from './jobs.js';
+export { FRAUD_V1, FRAUD_V2, fraudScore, TRANSACTION_SCHEMA, type TransactionWeights, transactionFeatures } from './models/fraud-score.js';
 export { FRAUD_BACKUP_V1, fraudScoreBackup } from './models/fraud-score-backup.js';
 export { binaryResult, type LogisticWeights, logisticProbability } from './models/logistic.js';
 export { defaultModels, modelHealth, modelInfo, modelSummary, resolveVersion, versionSha256 } from './models/registry.js';

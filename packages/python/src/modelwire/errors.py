@@ -29,7 +29,9 @@ class FieldError:
     """
 
     field: str
+    """A JSON Pointer into the call's ``data``, e.g. ``/amount``."""
     message: str
+    """What is wrong with that field."""
 
 
 class ModelwireError(Exception):
@@ -45,6 +47,7 @@ class ModelwireError(Exception):
     """
 
     default_code = "ERROR"
+    """The ``code`` of this kind of error when none more precise is known."""
 
     def __init__(
         self,
@@ -60,15 +63,24 @@ class ModelwireError(Exception):
     ) -> None:
         super().__init__(message)
         self.message = message
+        """The one-line message (also ``str(err)``); never quotes a response body."""
         self.code = code or self.default_code
+        """A stable code, e.g. ``MODEL_UNAVAILABLE``, ``TIMEOUT``, ``TOKEN_UNAVAILABLE``."""
         self.http_status = http_status
+        """The gateway's HTTP status, or None when no gateway answered."""
         self.request_id = request_id
+        """The call's request id (as sent, or as the gateway echoed it)."""
         self.trace_id = trace_id
+        """The W3C trace id of the call."""
         self.errors = errors
+        """The field errors of a 422 answer (``ValidationError``), else empty."""
         self.retry_after_ms = retry_after_ms
+        """The answer's ``Retry-After`` in milliseconds, when it had one."""
         self.attempts = attempts
+        """HTTP attempts the call made, a backup's included (0 when none was sent)."""
         # When a backup model failed too: its error (the primary's error is the one raised).
         self.backup_error: ModelwireError | None = None
+        """When a backup model failed too: its error (the primary's error is the one raised)."""
 
     @property
     def kind(self) -> str:
@@ -121,8 +133,11 @@ class AuthError(ModelwireError):
     ) -> None:
         super().__init__(message, **details)
         self.idp_status = idp_status
+        """``TOKEN_UNAVAILABLE``: the identity provider's HTTP status (None: it did not answer)."""
         self.oauth_error = oauth_error
+        """``TOKEN_UNAVAILABLE``: the token answer's RFC 6749 ``error``, e.g. ``invalid_client``."""
         self.oauth_error_description = oauth_error_description
+        """``TOKEN_UNAVAILABLE``: its ``error_description`` (one line, ≤ 200 characters)."""
 
 
 class NotFoundError(ModelwireError):

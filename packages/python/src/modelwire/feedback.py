@@ -20,4 +20,6 @@ class FeedbackReceipt:
     """
 
     feedback_id: str
+    """The gateway's id of the recorded feedback."""
     accepted: bool
+    """Whether the gateway accepted the feedback."""

@@ -30,7 +30,9 @@ class JobError:
     """
 
     code: str
+    """The error code, e.g. ``MODEL_ERROR``."""
     message: str
+    """A one-line description."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +50,20 @@ class Job:
     """
 
     job_id: str
+    """The job's id, for ``get_job`` / ``cancel_job`` / ``wait_for_job``."""
     model: str
+    """The model the job runs."""
     version: str | None
+    """The model version, when the gateway reports one."""
     state: str
+    """``queued``, ``running``, ``succeeded``, ``failed``, ``canceled``, ``expired`` or newer."""
     request_id: str
+    """The request id of the submission."""
     created_at: datetime
+    """When the job was accepted."""
     updated_at: datetime
+    """When the job last changed."""
     result: Mapping[str, Any] | None = None
+    """The model's output (read-only) once the job succeeded, else None."""
     error: JobError | None = None
+    """Why the job failed, else None."""

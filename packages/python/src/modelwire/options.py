@@ -46,8 +46,11 @@ class BudgetOptions:
     """
 
     max_tokens: float = _R.budget.max_tokens
+    """The bucket's size and starting level."""
     retry_cost: float = _R.budget.retry_cost
+    """Tokens one retry takes; a retry is made only when the bucket holds that many."""
     success_refill: float = _R.budget.success_refill
+    """Tokens each successful attempt adds back (up to ``max_tokens``)."""
 
     def __post_init__(self) -> None:
         rules.non_negative("retry.budget.max_tokens", self.max_tokens)
@@ -64,13 +67,21 @@ class RetryOptions:
     """
 
     max_retries: int = _R.max_retries
+    """Retries after the first attempt (0 disables retries)."""
     retry_on_status: tuple[int, ...] = _R.retry_on_status
+    """The HTTP statuses that are retried."""
     backoff_initial_ms: float = _R.backoff_initial_ms
+    """The delay before the first retry."""
     backoff_multiplier: float = _R.backoff_multiplier
+    """How much each next delay grows (≥ 1)."""
     backoff_max_ms: float = _R.backoff_max_ms
+    """The longest backoff delay."""
     jitter: str = _R.jitter
+    """``"full"`` (a uniform random delay up to the backoff) or ``"none"`` (exactly it)."""
     retry_after_cap_ms: float = _R.retry_after_cap_ms
+    """Above it, a ``Retry-After`` is not waited for: the call fails at once."""
     budget: BudgetOptions | None = field(default_factory=BudgetOptions)
+    """The client's retry budget, or None for no budget."""
 
     def __post_init__(self) -> None:
         rules.count("retry.max_retries", self.max_retries)
@@ -98,7 +109,9 @@ class BreakerOptions:
     """
 
     consecutive_failures: int = _B.consecutive_failures
+    """Failures in a row (5xx, timeout, connection error) that open it."""
     reset_timeout_ms: float = _B.reset_timeout_ms
+    """How long it stays open before one half-open trial."""
 
     def __post_init__(self) -> None:
         rules.count("breaker.consecutive_failures", self.consecutive_failures, minimum=1)
@@ -113,9 +126,13 @@ class CacheOptions:
     """
 
     ttl_ms: float = _C.ttl_ms
+    """How long an answer is served from the cache."""
     max_entries: int = _C.max_entries
+    """The most answers kept."""
     max_bytes: int = _C.max_bytes
+    """The most bytes of answers kept (the stored JSON's length)."""
     stale_if_error: bool = _C.stale_if_error
+    """Serve an expired answer (``stale=True``) when the call fails and no backup answers."""
 
     def __post_init__(self) -> None:
         rules.non_negative("cache.ttl_ms", self.ttl_ms)

@@ -25,7 +25,9 @@ class ModelRef:
     """
 
     name: str
+    """The model that answered."""
     version: str
+    """The version that served the answer, as the gateway reports it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +38,11 @@ class Fallback:
     """
 
     from_: str
+    """The model that was called (the primary)."""
     to: str
+    """The backup model that answered."""
     reason: FallbackReason
+    """Why the call fell back: ``circuit_open`` or ``retries_exhausted``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +64,24 @@ class Prediction:
     """
 
     result: Mapping[str, Any]
+    """The model's output object, read-only (``modelwire.plain_copy`` makes a mutable copy)."""
     confidence: float | None
+    """The model's confidence (0..1) when it reports one, else None."""
     uncertainty_score: float | None
+    """The model's uncertainty (0..1) when it reports one, else None."""
     low_confidence: bool
+    """True when ``confidence`` is below ``min_confidence`` (or the model's threshold)."""
     request_id: str
+    """The request id the gateway echoed (the one to quote in ``feedback``)."""
     trace_id: str
+    """The W3C trace id of the call."""
     model: ModelRef
+    """The model and version that served the answer."""
     cached: bool = False
+    """True when the answer came from the cache (memory, or Redis in fleet mode)."""
     stale: bool = False
+    """True when an expired cache entry was served because the call failed (stale-if-error)."""
     fallback: Fallback | None = None
+    """Set when a backup model answered, else None."""
     attempts: int = 1
+    """HTTP attempts the call made (0 for a cache hit)."""

@@ -44,6 +44,7 @@ class WebhookVerificationError(Exception):
     def __init__(self, reason: WebhookFailure, message: str) -> None:
         super().__init__(message)
         self.reason: WebhookFailure = reason
+        """``malformed_header``, ``timestamp_out_of_tolerance`` or ``signature_mismatch``."""
 
 
 def sign_webhook(raw_body: bytes | str, secret: str, timestamp: int) -> str:
