@@ -40,14 +40,21 @@ step "typecheck"
 pnpm -r --if-present typecheck
 step "TypeScript tests (every workspace package)"
 pnpm -r --workspace-concurrency=1 test
-step "package: publint, arethetypeswrong, smoke import on Node 22 / 24 / 26"
-(cd packages/client && pnpm lint:package && pnpm smoke)
+step "packages: publint, arethetypeswrong, LICENSE/README/CHANGELOG in every tarball; smoke import on Node 22 / 24 / 26"
+pnpm -r --workspace-concurrency=1 --filter './packages/*' lint:package
+(cd packages/client && pnpm smoke)
+step "API reference (TypeDoc, warnings are errors) → docs/api/ts"
+pnpm --filter @modelwire/client docs:api
 step "browser: the client's browser build in headless Chromium"
 bash scripts/test-browser.sh
 step "mock gateway: schemathesis fuzzing against the contract"
 bash scripts/test-schemathesis.sh
 if [ -f scripts/test-python.sh ]; then step "Python SDK"; bash scripts/test-python.sh; fi
+step "Python package: sdist + wheel, twine check --strict, metadata, README blocks, API reference (pdoc)"
+bash scripts/test-python-package.sh
 if [ -f scripts/test-java.sh ]; then step "Java SDK"; bash scripts/test-java.sh; fi
+step "fleet mode across languages: TS, Python and Java processes on one real Redis (single node and cluster)"
+(cd test/fleet && pnpm cross-language)
 step "auth against a real Keycloak: the TS, Python, Java and mock-gateway suites"
 for _ in $(seq 1 600); do
   if [ -s "$KC_OUT" ] || ! kill -0 "$KC_PID" 2>/dev/null; then break; fi

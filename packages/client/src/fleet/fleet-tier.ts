@@ -45,15 +45,18 @@ export class FleetTier {
   /**
    * Fleet coalescing (docs/semantics.md): the first instance to take the key's lock calls upstream; the
    * others wait for its entry and call upstream themselves when the lock goes away without one or when
-   * less than one attempt's timeout of their deadline is left — never worse than no coalescing.
+   * less than their reserve is left: one attempt's timeout, or half the time they had when they started
+   * waiting if that is less (a deadline shorter than the attempt timeout still waits) — never worse than no
+   * coalescing.
    */
   async coalesce(key: string, ctx: CallContext, upstream: (ctx: CallContext) => Promise<Answer>, waitUntil: number): Promise<Answer> {
     const lockMs = Math.min(ctx.deadlineAt - this.clock.now(), ctx.timeoutMs);
     const locked = lockMs > 0 ? await this.fleet.tryLock(key, lockMs) : undefined;
     if (locked !== false) return this.lead(key, ctx, upstream, locked === true);
+    const reserveMs = Math.min(ctx.timeoutMs, (waitUntil - this.clock.now()) / 2);
     for (;;) {
       // Too little time left to keep waiting: call upstream with what remains.
-      if (waitUntil - this.clock.now() < ctx.timeoutMs) return this.lead(key, ctx, upstream, false);
+      if (waitUntil - this.clock.now() < reserveMs) return this.lead(key, ctx, upstream, false);
       await this.clock.sleep(POLL_MS, ctx.signal);
       const found = await this.joined(key, ctx);
       if (found) return found;

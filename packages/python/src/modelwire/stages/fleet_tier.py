@@ -79,8 +79,9 @@ def coalesce(ctx: CallContext, target: Target, key: str, next: Step) -> Flow:  #
     """Fleet coalescing: take ``SET <prefix>:lock:<key> <instance> NX PX <min(deadline left,
     timeout)>``; the holder calls upstream and writes the entry, then releases the lock; a
     waiter polls every 10 ms for the entry, looks once more when the lock goes, and calls
-    upstream itself when the lock goes without an entry or less than one per-attempt timeout
-    of its deadline is left — never worse than no coalescing. Redis trouble: call upstream."""
+    upstream itself when the lock goes without an entry or less than its reserve is left (one
+    per-attempt timeout, or half the time it had when it started waiting if that is less) —
+    never worse than no coalescing. Redis trouble: call upstream."""
     runtime = ctx.runtime
     fleet = runtime.fleet
     clock = runtime.clock
@@ -93,9 +94,11 @@ def coalesce(ctx: CallContext, target: Target, key: str, next: Step) -> Flow:  #
         locked = yield RedisOp([op("set", lock_key, fleet.instance_id, px=lock_ms, nx=True)])
     if locked is not None:  # True: ours; UNAVAILABLE: Redis cannot say, everyone calls
         return (yield from _lead(ctx, target, key, next, holds_lock=locked is True))
+    # A deadline shorter than the attempt timeout still waits, for half of what it has.
+    reserve_s = min(ctx.timeout_s, (ctx.deadline - clock.monotonic()) / 2)
     while True:
         # Too little time left to keep waiting: call upstream with what remains.
-        if ctx.deadline - clock.monotonic() < ctx.timeout_s:
+        if ctx.deadline - clock.monotonic() < reserve_s:
             return (yield from _lead(ctx, target, key, next, holds_lock=False))
         yield Sleep(POLL_S)
         found = yield from _joined(ctx, target, key)

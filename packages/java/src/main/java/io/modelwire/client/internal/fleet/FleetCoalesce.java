@@ -10,8 +10,9 @@ import java.util.concurrent.CompletableFuture;
  * Fleet coalescing (docs/semantics.md, "Fleet coalescing and breaker hints"): the instance that takes
  * {@code SET <prefix>:lock:<key> <instance> NX PX <min(deadline left, timeout)>} calls upstream, writes
  * the entry, then releases the lock; the others poll every 10 ms for the entry, look once more when
- * the lock goes, and call upstream themselves when the lock goes without an entry or less than one
- * per-attempt timeout of their deadline is left — never worse than no coalescing. Redis trouble:
+ * the lock goes, and call upstream themselves when the lock goes without an entry or less than their
+ * reserve is left (one per-attempt timeout, or half the time they had when they started waiting if that
+ * is less) — never worse than no coalescing. Redis trouble:
  * everyone calls upstream. All waits are timers (no thread blocks), so predict and predictAsync share it.
  *
  * <pre>{@code new FleetCoalesce(tier, scheduler, joined).flight(call, key, next) }</pre>
@@ -51,17 +52,19 @@ public final class FleetCoalesce {
     return tier.run(() -> tier.ops().setNxPx(lockKey, tier.instanceId(), lockMs)).thenCompose(locked -> {
       if (locked == null) return lead(call, key, next, false); // Redis cannot say: everyone calls
       if (locked) return lead(call, key, next, true);
-      return await(call, key, next);
+      // a deadline shorter than the attempt timeout still waits, for half of what it has
+      long reserveMs = Math.min(call.timeoutMs(), (call.deadlineAt() - scheduler.nowMillis()) / 2);
+      return await(call, key, next, reserveMs);
     });
   }
 
-  private CompletableFuture<Answer> await(Call call, String key, Stage.Chain next) {
+  private CompletableFuture<Answer> await(Call call, String key, Stage.Chain next, long reserveMs) {
     // too little time left to keep waiting: call upstream with what remains
-    if (call.deadlineAt() - scheduler.nowMillis() < call.timeoutMs()) return lead(call, key, next, false);
+    if (call.deadlineAt() - scheduler.nowMillis() < reserveMs) return lead(call, key, next, false);
     return scheduler.delay(POLL_MS).thenCompose(v -> look(call, key)).thenCompose(found -> {
       if (found != null) return CompletableFuture.completedFuture(found);
       return tier.run(() -> tier.ops().get(tier.lockKey(key))).thenCompose(holder -> {
-        if (holder != null) return await(call, key, next);
+        if (holder != null) return await(call, key, next, reserveMs);
         // the holder writes the entry before releasing the lock: look once more
         return look(call, key).thenCompose(again -> again != null
             ? CompletableFuture.completedFuture(again) : lead(call, key, next, false));

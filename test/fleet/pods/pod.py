@@ -1,0 +1,99 @@
+"""The Python pod of the cross-language fleet suite (test/fleet/README.md): one modelwire.Client in
+fleet mode on redis-py, driven by JSON lines on stdin, answering JSON lines on stdout. The
+TypeScript and Java pods speak the same protocol."""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from typing import Any
+
+import redis
+from redis.cluster import ClusterNode, RedisCluster
+
+from modelwire import Client, Event, Fleet, ModelwireError, RetryOptions, plain_copy
+
+config = json.loads(sys.argv[1])
+if config.get("cluster"):
+    hosts = [url.removeprefix("redis://").split(":") for url in config["cluster"]]
+    nodes = [ClusterNode(host, int(port)) for host, port in hosts]  # type: ignore[no-untyped-call]
+    store: Any = RedisCluster(startup_nodes=nodes)
+else:
+    store = redis.Redis.from_url(config["redis"])
+
+events: list[dict[str, Any]] = []
+events_lock = threading.Lock()
+
+
+def record(event: Event) -> None:
+    seen: dict[str, Any] = {"type": event.type}
+    if getattr(event, "tier", None):
+        seen["tier"] = event.tier
+    if getattr(event, "fleet", None):
+        seen["fleet"] = True
+    if event.reason:
+        seen["reason"] = event.reason
+    with events_lock:
+        events.append(seen)
+
+
+def drain() -> list[dict[str, Any]]:
+    with events_lock:
+        out = list(events)
+        events.clear()
+    return out
+
+
+fleet_options: dict[str, Any] = {
+    "redis": store,
+    "prefix": config["prefix"],
+    "instance_id": config["instance_id"],
+    "quorum": config.get("quorum", 3),
+    "op_timeout_ms": config.get("op_timeout_ms", 50),
+}
+if config.get("hmac_key"):
+    fleet_options["hmac_key"] = config["hmac_key"]
+client = Client(
+    config["base_url"],
+    retry=RetryOptions(max_retries=0),
+    fleet=Fleet(**fleet_options),
+    on_event=record,
+)
+
+
+def run(command: dict[str, Any]) -> dict[str, Any]:
+    if command["op"] == "predict":
+        started = time.perf_counter()
+        try:
+            p = client.predict(
+                command.get("model", "fraud-score"),
+                command["input"],
+                deadline_ms=command.get("deadline_ms", 5000),
+            )
+            return {
+                "ok": True,
+                "cached": p.cached,
+                "attempts": p.attempts,
+                "result": plain_copy(p.result),
+                "ms": (time.perf_counter() - started) * 1000,
+            }
+        except ModelwireError as error:
+            return {"ok": False, "code": error.code, "ms": (time.perf_counter() - started) * 1000}
+    if command["op"] == "events":
+        return {}
+    if command["op"] == "close":
+        client.close()
+        store.close()
+        return {"closed": True}
+    return {"ok": False, "code": f"unknown op {command['op']}"}
+
+
+print(json.dumps({"ready": True}), flush=True)
+for line in sys.stdin:
+    command = json.loads(line)
+    reply = run(command)
+    print(json.dumps({"id": command.get("id"), **reply, "events": drain()}), flush=True)
+    if reply.get("closed"):
+        break

@@ -1,0 +1,209 @@
+// What the cross-language fleet suite starts: real redis-servers (single node, a 3-master cluster), the mock gateway
+// and pods — one OS process per client, in TypeScript, Python or Java, speaking JSON lines (pods/).
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+export async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** redis-server on 127.0.0.1 (a free port unless given), no persistence; resolves when it accepts connections. */
+export async function startRedis({ port, args = [] } = {}) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launchRedis(port ?? (await freePort()), args);
+    } catch (error) {
+      // A free port can be taken between choosing and binding it: a few tries (a given port gets one).
+      if (port !== undefined || attempt >= 5) throw error;
+    }
+  }
+}
+
+function launchRedis(port, args) {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`redis-server not ready within 10 s: ${out.slice(-300)}`));
+    }, 10_000);
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve({
+          port,
+          url: `redis://127.0.0.1:${port}`,
+          /** SIGKILL: the server vanishes mid-conversation, as a crashed node does. */
+          kill: () => stopProcess(child, 'SIGKILL'),
+          stop: () => stopProcess(child, 'SIGTERM'),
+        });
+      }
+    });
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server could not start (apt-get install redis-server): ${error.message}`));
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited ${code}: ${out.slice(-500)}`));
+    });
+  });
+}
+
+function stopProcess(child, signal) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill(signal);
+  });
+}
+
+/** Three cluster-enabled redis-servers joined by `redis-cli --cluster create` (no replicas). */
+export async function startRedisCluster() {
+  const dir = mkdtempSync(join(tmpdir(), 'modelwire-fleet-cluster-'));
+  const nodes = [];
+  for (let i = 0; i < 3; i++) {
+    nodes.push(
+      await startRedis({ args: ['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${i}.conf`), '--dir', dir] }),
+    );
+  }
+  execFileSync(
+    'redis-cli',
+    ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'],
+    {
+      stdio: 'pipe',
+    },
+  );
+  for (let i = 0; i < 200; i++) {
+    const info = execFileSync('redis-cli', ['-p', String(nodes[0].port), 'cluster', 'info'], { encoding: 'utf8' });
+    if (info.includes('cluster_state:ok')) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    urls: nodes.map((n) => n.url),
+    stop: async () => {
+      await Promise.all(nodes.map((n) => n.stop()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const javaDir = join(root, 'packages/java/target');
+let javaPodClasses;
+/** Compiles pods/FleetPod.java once against packages/java's build (classes + its test classpath, which has Lettuce). */
+function javaClasspath() {
+  const deps = readFileSync(process.env.MODELWIRE_JAVA_CLASSPATH_FILE ?? join(javaDir, 'test-classpath.txt'), 'utf8').trim();
+  const classes = process.env.MODELWIRE_JAVA_CLASSES ?? join(javaDir, 'classes');
+  const base = `${classes}:${deps}`;
+  if (!javaPodClasses) {
+    javaPodClasses = mkdtempSync(join(tmpdir(), 'modelwire-fleet-pod-'));
+    execFileSync('javac', ['-d', javaPodClasses, '-cp', base, join(here, 'pods/FleetPod.java')], { stdio: 'inherit' });
+  }
+  return `${javaPodClasses}:${base}`;
+}
+
+export function languagesReady() {
+  const missing = [];
+  if (!existsSync(join(root, 'packages/python/.venv/bin/python'))) missing.push('Python (run scripts/test-python.sh first)');
+  if (!existsSync(process.env.MODELWIRE_JAVA_CLASSPATH_FILE ?? join(javaDir, 'test-classpath.txt')))
+    missing.push('Java (run scripts/test-java.sh first)');
+  return missing;
+}
+
+const commands = {
+  ts: () => [process.execPath, [join(here, 'pods/pod.mjs')]],
+  py: () => [join(root, 'packages/python/.venv/bin/python'), [join(here, 'pods/pod.py')]],
+  java: () => ['java', ['-Xss1m', '-XX:TieredStopAtLevel=1', '-cp', javaClasspath(), 'FleetPod']],
+};
+
+/**
+ * One pod process. `send(command)` resolves to its reply (`{ ok, cached, attempts, result, ms, code, events }`).
+ *
+ * @example const py = await startPod('py', { base_url, redis, prefix, instance_id: 'py' }); await py.send({ op: 'predict', input });
+ */
+export async function startPod(language, config) {
+  const [exe, args] = commands[language]();
+  const child = spawn(exe, [...args, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (c) => (stderr += c));
+  const lines = createInterface({ input: child.stdout });
+  const waiting = [];
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  lines.on('line', (line) => {
+    const next = waiting.shift();
+    if (next) next.resolve(JSON.parse(line));
+  });
+  exited.then((code) => {
+    for (const w of waiting.splice(0)) w.reject(new Error(`${language} pod exited ${code}: ${stderr.slice(-2000)}`));
+  });
+  const nextLine = (ms = 30_000) =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${language} pod: no answer within ${ms} ms: ${stderr.slice(-2000)}`)), ms);
+      waiting.push({
+        resolve: (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+    });
+  const ready = await nextLine(60_000);
+  if (!ready.ready) throw new Error(`${language} pod did not start: ${JSON.stringify(ready)}`);
+  let id = 0;
+  return {
+    language,
+    send(command) {
+      const answer = nextLine();
+      child.stdin.write(`${JSON.stringify({ id: ++id, ...command })}\n`);
+      return answer;
+    },
+    async close() {
+      if (child.exitCode === null) {
+        const answer = nextLine(10_000).catch(() => undefined);
+        child.stdin.write(`${JSON.stringify({ op: 'close' })}\n`);
+        await answer;
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+/** The mock gateway's admin API: scripts, reset, and the requests it saw. */
+export function admin(mock) {
+  const call = (path, body) =>
+    fetch(`${mock.url}/__admin/${path}`, {
+      method: body ? 'POST' : 'GET',
+      headers: { 'content-type': 'application/json' },
+      body: body && JSON.stringify(body),
+    });
+  return {
+    reset: () => call('reset', {}),
+    script: (routes) => call('scenario', { routes }),
+    async upstream(model = 'fraud-score') {
+      const { requests } = await (await call('requests')).json();
+      return requests.filter((r) => r.path === `/v1/models/${model}/predict`).length;
+    },
+  };
+}
+
+export const cleanup = (dir) => rmSync(dir, { recursive: true, force: true });
