@@ -1,7 +1,8 @@
 // Fleet mode's cost (issue 15; not a test): a cache hit from memory vs from Redis, a cache miss without and with
 // fleet mode (one GET, one SET NX, one SET, one DEL per miss), and a miss while Redis is down (bounded by the op
 // timeout, then the pause). One bench server process and one redis-server (Debian) on free ports.
-//   node bench/fleet.mjs [--calls 20000] [--concurrency 32]
+// The model answers after --model-ms (default 20: a small model's real inference time; 0 = as fast as loopback).
+//   node bench/fleet.mjs [--calls 5000] [--concurrency 32] [--model-ms 20]
 import { fork, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -12,11 +13,12 @@ const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
-const CALLS = arg('calls', 20_000);
+const CALLS = arg('calls', 5000);
+const MODEL_MS = arg('model-ms', 20);
 const CONCURRENCY = arg('concurrency', 32);
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-const server = fork(`${here}server.mjs`, { stdio: 'inherit' });
+const server = fork(`${here}server.mjs`, { stdio: 'inherit', env: { ...process.env, BENCH_MODEL_MS: String(MODEL_MS) } });
 const { port } = await new Promise((resolve) => server.once('message', resolve));
 const baseUrl = `http://127.0.0.1:${port}/v1`;
 const redisPort = await new Promise((resolve) => {
@@ -91,7 +93,9 @@ redisServer.kill('SIGKILL');
 await new Promise((r) => setTimeout(r, 100));
 row('cache miss, fleet mode, Redis down', await measure(() => fleetB.predict('fraud-score', input())));
 
-console.log(`# fleet mode — Node ${process.version}, loopback, ${CONCURRENCY} in flight, ~1 KB input, redis-server 7 on loopback\n`);
+console.log(
+  `# fleet mode — Node ${process.version}, loopback, ${CONCURRENCY} in flight, ~1 KB input, model answers in ${MODEL_MS} ms, redis-server 7 on loopback\n`,
+);
 console.log('| path | req/s | p50 ms | p99 ms |\n|---|---:|---:|---:|');
 for (const r of rows) console.log(r);
 server.kill();

@@ -1,6 +1,9 @@
 // The benchmark's model server: a child process so it never shares the client's event loop.
-// Answers every predict with a fixed, contract-valid envelope.
+// Answers every predict with a fixed, contract-valid envelope — at once, or after BENCH_MODEL_MS (a model with real
+// inference latency, for bench/fleet.mjs).
 import { createServer } from 'node:http';
+
+const modelMs = Number(process.env.BENCH_MODEL_MS ?? 0);
 
 const body = JSON.stringify({
   status: 'success',
@@ -14,8 +17,12 @@ const body = JSON.stringify({
 const server = createServer((req, res) => {
   req.on('data', () => {});
   req.on('end', () => {
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-model-version': '2' });
-    res.end(body);
+    const answer = () => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-model-version': '2' });
+      res.end(body);
+    };
+    if (modelMs > 0) setTimeout(answer, modelMs);
+    else answer();
   });
 });
 server.keepAliveTimeout = 60_000;

@@ -55,6 +55,10 @@ bash scripts/test-python-package.sh
 if [ -f scripts/test-java.sh ]; then step "Java SDK"; bash scripts/test-java.sh; fi
 step "fleet mode across languages: TS, Python and Java processes on one real Redis (single node and cluster)"
 (cd test/fleet && pnpm cross-language)
+step "fleet demo: TS, Python and Java worker processes, with and without fleet mode, and a 503 storm"
+(cd examples/fleet && node run.mjs --quick)
+step "install test: npm tarballs, wheel and jar into fresh projects; the README quick starts against the mock gateway"
+bash scripts/test-install.sh
 step "auth against a real Keycloak: the TS, Python, Java and mock-gateway suites"
 for _ in $(seq 1 600); do
   if [ -s "$KC_OUT" ] || ! kill -0 "$KC_PID" 2>/dev/null; then break; fi

@@ -33,7 +33,7 @@ fi
 
 cd "$PKG"
 echo "test-python: ruff"
-EXAMPLES=(../../examples/python ../../examples/python-otel)
+EXAMPLES=(../../examples/python ../../examples/python-otel ../../examples/fleet/worker.py ../../test/fleet/pods/pod.py)
 "$VENV/bin/ruff" check src tests tests_keycloak ../../bench/python "${EXAMPLES[@]}"
 "$VENV/bin/ruff" format --check src tests tests_keycloak ../../bench/python "${EXAMPLES[@]}"
 echo "test-python: mypy --strict"
