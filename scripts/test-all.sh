@@ -12,12 +12,19 @@ step "Keycloak: starting in the background for the auth suites (last step)"
 KC_OUT="$(mktemp)"; KC_ERR="$(mktemp)"
 node scripts/keycloak/keycloak.mjs start >"$KC_OUT" 2>"$KC_ERR" &
 KC_PID=$!
+kill_tree() {
+  local child
+  for child in $(pgrep -P "$1" 2>/dev/null); do kill_tree "$child"; done
+  kill "$1" 2>/dev/null || true
+}
 # Keycloak exits 143 on SIGTERM: under `set -e` its status must not become the test command's.
 stop_keycloak() {
   local status=$?
   kill "$KC_PID" 2>/dev/null || true
   wait "$KC_PID" 2>/dev/null || true
   rm -f "$KC_OUT" "$KC_ERR"
+  # Lanes still running (a failure elsewhere ended the command) are stopped with it, with their children.
+  for job in $(jobs -p); do kill_tree "$job"; done
   exit "$status"
 }
 trap stop_keycloak EXIT
@@ -38,6 +45,33 @@ step "build"
 pnpm -r --filter './packages/*' build
 step "typecheck"
 pnpm -r --if-present typecheck
+# Three independent lanes run at once (2 cores: they overlap downloads, JVM starts and waits on the network):
+# TypeScript here, Python and Java in the background with their output kept and printed when each is awaited.
+LANES="$(mktemp -d)"
+lane() { # lane NAME COMMAND...: runs in the background, output to $LANES/NAME.log
+  local name="$1"; shift
+  # The inner subshell keeps `set -e` (the lane stops at its first failure); the outer one records its status.
+  ( set +e; ( set -e; "$@" ) >"$LANES/$name.log" 2>&1; echo $? >"$LANES/$name.rc" ) &
+}
+await_lane() { # await_lane NAME: waits, prints its output, fails the test command if it failed
+  while [ ! -f "$LANES/$1.rc" ]; do sleep 1; done
+  step "$1 (ran in parallel; its output follows)"
+  cat "$LANES/$1.log"
+  if [ "$(cat "$LANES/$1.rc")" != 0 ]; then echo "test-all: $1 failed" >&2; exit 1; fi
+}
+python_lane() {
+  step "Python SDK"; bash scripts/test-python.sh
+  step "Python package: sdist + wheel, twine check --strict, metadata, README blocks, API reference (pdoc)"
+  bash scripts/test-python-package.sh
+}
+java_lane() {
+  step "Java SDK"; bash scripts/test-java.sh
+  step "Java artefact: Central-style bundle (sources, javadoc without warnings, signatures, pom), no logging noise"
+  bash scripts/test-java-package.sh
+}
+lane python python_lane
+lane java java_lane
+
 step "TypeScript tests (every workspace package)"
 pnpm -r --workspace-concurrency=1 test
 step "packages: publint, arethetypeswrong, LICENSE/README/CHANGELOG in every tarball; smoke import on Node 22 / 24 / 26"
@@ -49,22 +83,23 @@ step "browser: the client's browser build in headless Chromium"
 bash scripts/test-browser.sh
 step "mock gateway: schemathesis fuzzing against the contract"
 bash scripts/test-schemathesis.sh
-if [ -f scripts/test-python.sh ]; then step "Python SDK"; bash scripts/test-python.sh; fi
-step "Python package: sdist + wheel, twine check --strict, metadata, README blocks, API reference (pdoc)"
-bash scripts/test-python-package.sh
-if [ -f scripts/test-java.sh ]; then step "Java SDK"; bash scripts/test-java.sh; fi
-step "fleet mode across languages: TS, Python and Java processes on one real Redis (single node and cluster)"
-(cd test/fleet && pnpm cross-language)
-step "fleet demo: TS, Python and Java worker processes, with and without fleet mode, and a 503 storm"
-(cd examples/fleet && node run.mjs --quick)
-step "install test: npm tarballs, wheel and jar into fresh projects; the README quick starts against the mock gateway"
-bash scripts/test-install.sh
-step "auth against a real Keycloak: the TS, Python, Java and mock-gateway suites"
+await_lane python
+await_lane java
+
+step "auth against a real Keycloak: the TS, Python, Java and mock-gateway suites (in the background)"
 for _ in $(seq 1 600); do
   if [ -s "$KC_OUT" ] || ! kill -0 "$KC_PID" 2>/dev/null; then break; fi
   sleep 0.5
 done
 cat "$KC_ERR"
 if [ ! -s "$KC_OUT" ]; then echo "test-all: Keycloak did not start (see above); the auth suites cannot run" >&2; exit 1; fi
-MODELWIRE_KEYCLOAK="$(head -1 "$KC_OUT")" bash scripts/test-keycloak.sh
+export MODELWIRE_KEYCLOAK="$(head -1 "$KC_OUT")"
+lane keycloak bash scripts/test-keycloak.sh
+step "fleet mode across languages: TS, Python and Java processes on one real Redis (single node and cluster)"
+(cd test/fleet && pnpm cross-language)
+step "fleet demo: TS, Python and Java worker processes, with and without fleet mode, and a 503 storm"
+(cd examples/fleet && node run.mjs --quick)
+step "install test: npm tarballs, wheel and jar into fresh projects; the README quick starts against the mock gateway"
+bash scripts/test-install.sh
+await_lane keycloak
 step "all tests passed"

@@ -32,7 +32,11 @@ public final class AbortSignal {
     listeners.clear();
   }
 
-  /** True once {@link #abort()} was called. {@code if (signal.isAborted()) …} */
+  /**
+   * True once {@link #abort()} was called. {@code if (signal.isAborted()) …}
+   *
+   * @return whether the signal was aborted
+   */
   public boolean isAborted() {
     return aborted;
   }

@@ -18,7 +18,11 @@ import java.util.function.Supplier;
  */
 public sealed interface Auth {
 
-  /** No credentials (the mock server and health endpoints). {@code Auth.none()} */
+  /**
+   * No credentials (the mock server and health endpoints). {@code Auth.none()}
+   *
+   * @return the no-credentials Auth
+   */
   static Auth none() {
     return None.INSTANCE;
   }
@@ -104,7 +108,11 @@ public sealed interface Auth {
    * @param token the bearer token
    */
   record StaticToken(String token) implements Auth {
-    /** Validates. {@code new StaticToken("t")} */
+    /**
+     * Validates. {@code new StaticToken("t")}
+     *
+     * @param token the bearer token (not null)
+     */
     public StaticToken {
       Objects.requireNonNull(token, "token");
     }
@@ -121,7 +129,11 @@ public sealed interface Auth {
    * @param provider supplies the token
    */
   record TokenProvider(Supplier<CompletableFuture<String>> provider) implements Auth {
-    /** Validates. {@code new TokenProvider(supplier)} */
+    /**
+     * Validates. {@code new TokenProvider(supplier)}
+     *
+     * @param provider supplies the token (not null)
+     */
     public TokenProvider {
       Objects.requireNonNull(provider, "provider");
     }
@@ -149,7 +161,19 @@ public sealed interface Auth {
    */
   record Oidc(String tokenUrl, String clientId, String clientSecret, String scope, AuthMethod authMethod,
       String privateKeyPem, String keyId, SigningAlgorithm algorithm, String audience) implements Auth {
-    /** Validates. {@code new Oidc(url, "svc", "s3cret", null, AuthMethod.CLIENT_SECRET_BASIC, null, null, null, null)} */
+    /**
+     * Validates. {@code new Oidc(url, "svc", "s3cret", null, AuthMethod.CLIENT_SECRET_BASIC, null, null, null, null)}
+     *
+     * @param tokenUrl token endpoint (not null)
+     * @param clientId client id (not null)
+     * @param clientSecret client secret, or null
+     * @param scope space-separated scopes, or null
+     * @param authMethod how the client authenticates (null: {@code CLIENT_SECRET_POST})
+     * @param privateKeyPem {@code private_key_jwt}: the PKCS#8 PEM private key, or null
+     * @param keyId {@code private_key_jwt}: the assertion's {@code kid}, or null
+     * @param algorithm {@code private_key_jwt}: RS256 or ES256, or null to follow the key's type
+     * @param audience {@code private_key_jwt}: the assertion's {@code aud}, or null for the token URL
+     */
     public Oidc {
       Objects.requireNonNull(tokenUrl, "tokenUrl");
       Objects.requireNonNull(clientId, "clientId");
@@ -170,27 +194,52 @@ public sealed interface Auth {
       this(tokenUrl, clientId, clientSecret, scope, AuthMethod.CLIENT_SECRET_POST, null, null, null, null);
     }
 
-    /** A copy with another client authentication method. {@code oidc.withAuthMethod(AuthMethod.CLIENT_SECRET_BASIC)} */
+    /**
+     * A copy with another client authentication method. {@code oidc.withAuthMethod(AuthMethod.CLIENT_SECRET_BASIC)}
+     *
+     * @param method the client authentication method
+     * @return the copy
+     */
     public Oidc withAuthMethod(AuthMethod method) {
       return new Oidc(tokenUrl, clientId, clientSecret, scope, method, privateKeyPem, keyId, algorithm, audience);
     }
 
-    /** A copy that asks for these space-separated scopes. {@code oidc.withScope("models:predict")} */
+    /**
+     * A copy that asks for these space-separated scopes. {@code oidc.withScope("models:predict")}
+     *
+     * @param scopes space-separated scopes, or null
+     * @return the copy
+     */
     public Oidc withScope(String scopes) {
       return new Oidc(tokenUrl, clientId, clientSecret, scopes, authMethod, privateKeyPem, keyId, algorithm, audience);
     }
 
-    /** A copy that names the key by this {@code kid}. {@code oidc.withKeyId("svc-key-2")} */
+    /**
+     * A copy that names the key by this {@code kid}. {@code oidc.withKeyId("svc-key-2")}
+     *
+     * @param kid the key id, or null for none
+     * @return the copy
+     */
     public Oidc withKeyId(String kid) {
       return new Oidc(tokenUrl, clientId, clientSecret, scope, authMethod, privateKeyPem, kid, algorithm, audience);
     }
 
-    /** A copy that signs with this algorithm. {@code oidc.withAlgorithm(SigningAlgorithm.ES256)} */
+    /**
+     * A copy that signs with this algorithm. {@code oidc.withAlgorithm(SigningAlgorithm.ES256)}
+     *
+     * @param alg RS256 or ES256, or null to follow the key's type
+     * @return the copy
+     */
     public Oidc withAlgorithm(SigningAlgorithm alg) {
       return new Oidc(tokenUrl, clientId, clientSecret, scope, authMethod, privateKeyPem, keyId, alg, audience);
     }
 
-    /** A copy whose assertions name this audience. {@code oidc.withAudience("https://sso.example/realms/x")} */
+    /**
+     * A copy whose assertions name this audience. {@code oidc.withAudience("https://sso.example/realms/x")}
+     *
+     * @param aud the audience, or null for the token URL
+     * @return the copy
+     */
     public Oidc withAudience(String aud) {
       return new Oidc(tokenUrl, clientId, clientSecret, scope, authMethod, privateKeyPem, keyId, algorithm, aud);
     }

@@ -10,7 +10,11 @@ package io.modelwire.client;
  * @param resetTimeoutMs open time before the one half-open trial (always exactly one)
  */
 public record BreakerOptions(boolean enabled, int consecutiveFailures, long resetTimeoutMs) {
-  /** The contract's defaults. {@code BreakerOptions.defaults()} */
+  /**
+   * The contract's defaults. {@code BreakerOptions.defaults()}
+   *
+   * @return the default breaker options
+   */
   public static BreakerOptions defaults() {
     DefaultPolicy p = DefaultPolicy.get();
     return new BreakerOptions(true, p.breakerConsecutiveFailures(), p.breakerResetTimeoutMs());

@@ -35,7 +35,11 @@ public record CallOptions(
   /** No options. {@code CallOptions.NONE} */
   public static final CallOptions NONE = builder().build();
 
-  /** Starts a builder. {@code CallOptions.builder().version("2").build()} */
+  /**
+   * Starts a builder. {@code CallOptions.builder().version("2").build()}
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -54,61 +58,110 @@ public record CallOptions(
 
     private Builder() {}
 
-    /** Pins a version. {@code .version("2")} */
+    /**
+     * Pins a version. {@code .version("2")}
+     *
+     * @param v the version, or null for the model's default
+     * @return this builder
+     */
     public Builder version(String v) {
       this.version = v;
       return this;
     }
 
-    /** Sets the request id. {@code .requestId("order-42")} */
+    /**
+     * Sets the request id. {@code .requestId("order-42")}
+     *
+     * @param v the request id (1 to 128 visible ASCII characters)
+     * @return this builder
+     */
     public Builder requestId(String v) {
       this.requestId = v;
       return this;
     }
 
-    /** Adds body meta. {@code .meta(Map.of("tenant", "eu"))} */
+    /**
+     * Adds body meta. {@code .meta(Map.of("tenant", "eu"))}
+     *
+     * @param v the fields
+     * @return this builder
+     */
     public Builder meta(Map<String, Object> v) {
       this.meta = v;
       return this;
     }
 
-    /** Enables/disables cache and coalescing for this call. {@code .cache(false)} */
+    /**
+     * Enables/disables cache and coalescing for this call. {@code .cache(false)}
+     *
+     * @param v false skips the cache and coalescing
+     * @return this builder
+     */
     public Builder cache(boolean v) {
       this.cache = v;
       return this;
     }
 
-    /** Sets the abort signal. {@code .signal(signal)} */
+    /**
+     * Sets the abort signal. {@code .signal(signal)}
+     *
+     * @param v the signal
+     * @return this builder
+     */
     public Builder signal(AbortSignal v) {
       this.signal = v;
       return this;
     }
 
-    /** Per-attempt timeout. {@code .timeout(Duration.ofSeconds(2))} */
+    /**
+     * Per-attempt timeout. {@code .timeout(Duration.ofSeconds(2))}
+     *
+     * @param v the timeout
+     * @return this builder
+     */
     public Builder timeout(Duration v) {
       this.timeout = v;
       return this;
     }
 
-    /** Total deadline. {@code .deadline(Duration.ofSeconds(5))} */
+    /**
+     * Total deadline. {@code .deadline(Duration.ofSeconds(5))}
+     *
+     * @param v the deadline
+     * @return this builder
+     */
     public Builder deadline(Duration v) {
       this.deadline = v;
       return this;
     }
 
-    /** Continues a trace. {@code .traceparent("00-…-…-01")} */
+    /**
+     * Continues a trace. {@code .traceparent("00-…-…-01")}
+     *
+     * @param v a W3C traceparent header value
+     * @return this builder
+     */
     public Builder traceparent(String v) {
       this.traceparent = v;
       return this;
     }
 
-    /** submitJob callback. {@code .callbackUrl("https://orders.example/hooks")} */
+    /**
+     * submitJob callback. {@code .callbackUrl("https://orders.example/hooks")}
+     *
+     * @param v the callback URL
+     * @return this builder
+     */
     public Builder callbackUrl(String v) {
       this.callbackUrl = v;
       return this;
     }
 
-    /** Builds. {@code .build()} */
+    /**
+     * Builds. {@code .build()}
+     *
+     * @return the options
+     */
     public CallOptions build() {
       return new CallOptions(version, requestId, meta, cache, signal, timeout, deadline, traceparent, callbackUrl);
     }

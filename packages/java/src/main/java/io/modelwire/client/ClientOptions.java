@@ -37,7 +37,6 @@ import java.util.function.Function;
  *     for {@code GlobalOpenTelemetry} (typed Object: the OpenTelemetry API is an optional dependency)
  * @param httpClient the caller's own java.net.http client (proxies, mTLS, custom CAs) used for every request,
  *     token requests included, and never closed by the SDK; null: the SDK creates (and closes) its own
- * @throws InvalidInputException (code INVALID_OPTIONS) when an option is wrong
  */
 public record ClientOptions(URI baseUrl, Auth auth, RetryOptions retry, BreakerOptions breaker, CacheOptions cache,
     Duration timeout, Duration deadline, long maxInputBytes, long maxResponseBytes, int maxJsonDepth,
@@ -139,7 +138,31 @@ public record ClientOptions(URI baseUrl, Auth auth, RetryOptions retry, BreakerO
         minConfidence, fallbacks, onEvent, transport, scheduler, random, true, null, null);
   }
 
-  /** Validates every option (docs/semantics.md, "What the SDKs check before sending"). */
+  /**
+   * Validates every option (docs/semantics.md, "What the SDKs check before sending").
+   *
+   * @param baseUrl base URL including {@code /v1}
+   * @param auth credentials
+   * @param retry retry options
+   * @param breaker breaker options
+   * @param cache cache options
+   * @param timeout per-attempt timeout
+   * @param deadline total deadline of a call
+   * @param maxInputBytes largest input sent
+   * @param maxResponseBytes largest response body read
+   * @param maxJsonDepth deepest JSON nesting parsed
+   * @param minConfidence confidence threshold, or null
+   * @param fallbacks model to backup model, or null
+   * @param onEvent event listener, or null
+   * @param transport custom transport, or null
+   * @param scheduler clock and timers
+   * @param random jitter source
+   * @param telemetry false turns OpenTelemetry off
+   * @param openTelemetry an {@code OpenTelemetry}, or null
+   * @param httpClient the caller's client, or null
+   * @param fleet fleet options, or null
+   * @throws io.modelwire.client.errors.InvalidInputException (code INVALID_OPTIONS) when an option is wrong
+   */
   public ClientOptions {
     OptionRules.baseUrl(baseUrl, null);
     OptionRules.required(auth, "auth", "an Auth (Auth.none() for none)");

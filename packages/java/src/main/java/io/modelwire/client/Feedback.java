@@ -29,7 +29,15 @@ public record Feedback(String requestId, String label, String outcome, Double sc
   /** The contract's {@code FeedbackRequest.comment.maxLength}. */
   public static final int MAX_COMMENT_LENGTH = 2000;
 
-  /** Checks every field; see the class comment. {@code new Feedback("req-1", "fraud", null, null, null)} */
+  /**
+   * Checks every field; see the class comment. {@code new Feedback("req-1", "fraud", null, null, null)}
+   *
+   * @param requestId the prediction's request id
+   * @param label the true label, or null
+   * @param outcome what happened, or null
+   * @param score a numeric ground truth, or null
+   * @param comment free text (at most 2000 characters), or null
+   */
   public Feedback {
     OptionRules.requestId(OptionRules.required(requestId, "requestId",
         "the prediction's requestId() (1 to 128 visible ASCII characters)"));

@@ -42,42 +42,74 @@ public final class Fleet {
     this.instanceId = b.instanceId;
   }
 
-  /** A builder. {@code Fleet.builder().redis(conn).build()} @return the builder */
+  /**
+   * A builder. {@code Fleet.builder().redis(conn).build()}
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The application's connection. @return it */
+  /**
+   * The application's connection.
+   *
+   * @return the connection
+   */
   public StatefulConnection<String, String> redis() {
     return redis;
   }
 
-  /** Key prefix. @return it */
+  /**
+   * Key prefix.
+   *
+   * @return the key prefix
+   */
   public String prefix() {
     return prefix;
   }
 
-  /** Bound of every Redis operation. @return it */
+  /**
+   * Bound of every Redis operation.
+   *
+   * @return the bound
+   */
   public Duration opTimeout() {
     return opTimeout;
   }
 
-  /** How long past its TTL an entry stays in Redis (stale-if-error). @return it */
+  /**
+   * How long past its TTL an entry stays in Redis (stale-if-error).
+   *
+   * @return the window
+   */
   public Duration staleWindow() {
     return staleWindow;
   }
 
-  /** The entry authentication key (a copy) or null. @return it */
+  /**
+   * The entry authentication key (a copy) or null.
+   *
+   * @return a copy of the key, or null
+   */
   public byte[] hmacKey() {
     return hmacKey == null ? null : hmacKey.clone();
   }
 
-  /** Other instances needed to open a breaker early. @return it */
+  /**
+   * Other instances needed to open a breaker early.
+   *
+   * @return the quorum
+   */
   public int quorum() {
     return quorum;
   }
 
-  /** This client's id in the fleet, or null (a random UUID per client). @return it */
+  /**
+   * This client's id in the fleet, or null (a random UUID per client).
+   *
+   * @return the id, or null
+   */
   public String instanceId() {
     return instanceId;
   }
@@ -99,49 +131,89 @@ public final class Fleet {
 
     private Builder() {}
 
-    /** The application's Lettuce connection (never closed by the SDK). @param v it @return this */
+    /**
+     * The application's Lettuce connection (never closed by the SDK).
+     *
+     * @param v the connection
+     * @return this builder
+     */
     public Builder redis(StatefulConnection<String, String> v) {
       this.redis = v;
       return this;
     }
 
-    /** Key prefix (default {@code modelwire}). @param v it @return this */
+    /**
+     * Key prefix (default {@code modelwire}).
+     *
+     * @param v the prefix
+     * @return this builder
+     */
     public Builder prefix(String v) {
       this.prefix = v;
       return this;
     }
 
-    /** Bound of every Redis operation (default 50 ms). @param v it @return this */
+    /**
+     * Bound of every Redis operation (default 50 ms).
+     *
+     * @param v the bound
+     * @return this builder
+     */
     public Builder opTimeout(Duration v) {
       this.opTimeout = v;
       return this;
     }
 
-    /** How long past its TTL an entry stays in Redis (default 300 s). @param v it @return this */
+    /**
+     * How long past its TTL an entry stays in Redis (default 300 s).
+     *
+     * @param v the window
+     * @return this builder
+     */
     public Builder staleWindow(Duration v) {
       this.staleWindow = v;
       return this;
     }
 
-    /** Entry authentication key, at least 16 characters (UTF-8). @param v it @return this */
+    /**
+     * Entry authentication key, at least 16 characters (UTF-8).
+     *
+     * @param v the key, or null for none
+     * @return this builder
+     */
     public Builder hmacKey(String v) {
       this.hmacKey = v == null ? null : v.getBytes(StandardCharsets.UTF_8);
       return this;
     }
 
-    /** Entry authentication key, at least 16 bytes. @param v it @return this */
+    /**
+     * Entry authentication key, at least 16 bytes.
+     *
+     * @param v the key, or null for none
+     * @return this builder
+     */
     public Builder hmacKey(byte[] v) {
       this.hmacKey = v == null ? null : v.clone();
       return this;
     }
 
-    /** Other instances needed to open a breaker early (default 3, minimum 2). @param v it @return this */
+    /**
+     * Other instances needed to open a breaker early (default 3, minimum 2).
+     *
+     * @param v the quorum
+     * @return this builder
+     */
     public Builder quorum(int v) {
       this.quorum = v;
       return this;
     }
 
-    /** This client's id in the fleet (default a random UUID). @param v it @return this */
+    /**
+     * This client's id in the fleet (default a random UUID).
+     *
+     * @param v the id, or null for a random UUID
+     * @return this builder
+     */
     public Builder instanceId(String v) {
       this.instanceId = v;
       return this;

@@ -14,18 +14,34 @@ import java.time.Duration;
  * @param pollMaxMs delay cap
  */
 public record JobWaitOptions(Duration timeout, long pollInitialMs, double pollMultiplier, long pollMaxMs) {
-  /** The contract's defaults. {@code JobWaitOptions.defaults()} */
+  /**
+   * The contract's defaults. {@code JobWaitOptions.defaults()}
+   *
+   * @return the default wait options
+   */
   public static JobWaitOptions defaults() {
     DefaultPolicy p = DefaultPolicy.get();
     return new JobWaitOptions(null, p.jobsPollInitialMs(), p.jobsPollMultiplier(), p.jobsPollMaxMs());
   }
 
-  /** Copy with a maximum wait. {@code .withTimeout(Duration.ofSeconds(30))} */
+  /**
+   * Copy with a maximum wait. {@code .withTimeout(Duration.ofSeconds(30))}
+   *
+   * @param t the longest total wait, or null for the client's deadline
+   * @return the copy
+   */
   public JobWaitOptions withTimeout(Duration t) {
     return new JobWaitOptions(t, pollInitialMs, pollMultiplier, pollMaxMs);
   }
 
-  /** Copy with poll delays. {@code .withPoll(10, 1.5, 50)} */
+  /**
+   * Copy with poll delays. {@code .withPoll(10, 1.5, 50)}
+   *
+   * @param initialMs first poll delay
+   * @param multiplier delay growth
+   * @param maxMs delay cap
+   * @return the copy
+   */
   public JobWaitOptions withPoll(long initialMs, double multiplier, long maxMs) {
     return new JobWaitOptions(timeout, initialMs, multiplier, maxMs);
   }

@@ -50,25 +50,43 @@ public final class ModelwireClientBuilder {
   /**
    * Base URL including {@code /v1}; checked by {@link #build()} (an absolute http(s) URL, else
    * InvalidInputException INVALID_OPTIONS). {@code .baseUrl("http://127.0.0.1:4010/v1")}
+   *
+   * @param url the base URL
+   * @return this builder
    */
   public ModelwireClientBuilder baseUrl(String url) {
     this.baseUrl = url;
     return this;
   }
 
-  /** Credentials. {@code .auth(Auth.token("t"))} */
+  /**
+   * Credentials. {@code .auth(Auth.token("t"))}
+   *
+   * @param a the credentials
+   * @return this builder
+   */
   public ModelwireClientBuilder auth(Auth a) {
     this.auth = a;
     return this;
   }
 
-  /** Retry options. {@code .retry(RetryOptions.defaults().withMaxRetries(0))} */
+  /**
+   * Retry options. {@code .retry(RetryOptions.defaults().withMaxRetries(0))}
+   *
+   * @param r the retry options
+   * @return this builder
+   */
   public ModelwireClientBuilder retry(RetryOptions r) {
     this.retry = r;
     return this;
   }
 
-  /** Breaker options. {@code .breaker(new BreakerOptions(true, 5, 30_000))} */
+  /**
+   * Breaker options. {@code .breaker(new BreakerOptions(true, 5, 30_000))}
+   *
+   * @param b the breaker options
+   * @return this builder
+   */
   public ModelwireClientBuilder breaker(BreakerOptions b) {
     this.breaker = b;
     return this;
@@ -88,75 +106,136 @@ public final class ModelwireClientBuilder {
     return this;
   }
 
-  /** Cache options. {@code .cache(CacheOptions.disabled())} */
+  /**
+   * Cache options. {@code .cache(CacheOptions.disabled())}
+   *
+   * @param c the cache options
+   * @return this builder
+   */
   public ModelwireClientBuilder cache(CacheOptions c) {
     this.cache = c;
     return this;
   }
 
-  /** Explicit cache scope. {@code .cacheScope("tenant-a")} */
+  /**
+   * Explicit cache scope. {@code .cacheScope("tenant-a")}
+   *
+   * @param scope the scope
+   * @return this builder
+   */
   public ModelwireClientBuilder cacheScope(String scope) {
     this.cache = cache.withScope(scope);
     return this;
   }
 
-  /** Per-attempt timeout. {@code .timeout(Duration.ofSeconds(2))} */
+  /**
+   * Per-attempt timeout. {@code .timeout(Duration.ofSeconds(2))}
+   *
+   * @param d the timeout
+   * @return this builder
+   */
   public ModelwireClientBuilder timeout(Duration d) {
     this.timeout = d;
     return this;
   }
 
-  /** Total deadline of a call. {@code .deadline(Duration.ofSeconds(10))} */
+  /**
+   * Total deadline of a call. {@code .deadline(Duration.ofSeconds(10))}
+   *
+   * @param d the deadline
+   * @return this builder
+   */
   public ModelwireClientBuilder deadline(Duration d) {
     this.deadline = d;
     return this;
   }
 
-  /** Largest input sent, in bytes of its JSON (> 0). {@code .maxInputBytes(1 << 20)} */
+  /**
+   * Largest input sent, in bytes of its JSON (> 0). {@code .maxInputBytes(1 << 20)}
+   *
+   * @param n the limit in bytes
+   * @return this builder
+   */
   public ModelwireClientBuilder maxInputBytes(long n) {
     this.maxInputBytes = n;
     return this;
   }
 
-  /** Largest response body read; beyond it MalformedResponse (RESPONSE_TOO_LARGE). {@code .maxResponseBytes(1 << 20)} */
+  /**
+   * Largest response body read; beyond it MalformedResponse (RESPONSE_TOO_LARGE). {@code .maxResponseBytes(1 << 20)}
+   *
+   * @param n the limit in bytes
+   * @return this builder
+   */
   public ModelwireClientBuilder maxResponseBytes(long n) {
     this.maxResponseBytes = n;
     return this;
   }
 
-  /** Deepest JSON nesting parsed in a response. {@code .maxJsonDepth(64)} */
+  /**
+   * Deepest JSON nesting parsed in a response. {@code .maxJsonDepth(64)}
+   *
+   * @param depth the depth
+   * @return this builder
+   */
   public ModelwireClientBuilder maxJsonDepth(int depth) {
     this.maxJsonDepth = depth;
     return this;
   }
 
-  /** Confidence below which predictions are flagged. {@code .minConfidence(0.7)} */
+  /**
+   * Confidence below which predictions are flagged. {@code .minConfidence(0.7)}
+   *
+   * @param v the threshold in [0, 1]
+   * @return this builder
+   */
   public ModelwireClientBuilder minConfidence(double v) {
     this.minConfidence = v;
     return this;
   }
 
-  /** One backup model. {@code .fallback("fraud-score", "fraud-score-backup")} */
+  /**
+   * One backup model. {@code .fallback("fraud-score", "fraud-score-backup")}
+   *
+   * @param model the primary model
+   * @param backup its backup
+   * @return this builder
+   */
   public ModelwireClientBuilder fallback(String model, String backup) {
     Function<String, String> prev = fallbacks;
     this.fallbacks = m -> model.equals(m) ? backup : prev.apply(m);
     return this;
   }
 
-  /** Backups from a map. {@code .fallbacks(Map.of("a", "a-backup"))} */
+  /**
+   * Backups from a map. {@code .fallbacks(Map.of("a", "a-backup"))}
+   *
+   * @param map model to backup model
+   * @return this builder
+   */
   public ModelwireClientBuilder fallbacks(Map<String, String> map) {
     Map<String, String> copy = Map.copyOf(map);
     this.fallbacks = copy::get;
     return this;
   }
 
-  /** Backups from a function (null: none). {@code .fallbacks(m -> m + "-backup")} */
+  /**
+   * Backups from a function (null: none). {@code .fallbacks(m -> m + "-backup")}
+   *
+   * @param fn model to backup model (null: none)
+   * @return this builder
+   */
   public ModelwireClientBuilder fallbacks(Function<String, String> fn) {
     this.fallbacks = Objects.requireNonNull(fn, "fallbacks");
     return this;
   }
 
-  /** Event listener (metrics, tracing). {@code .onEvent(e -> log.debug("{}", e))} */
+  /**
+   * Event listener (metrics, tracing). {@code .onEvent(e -> log.debug("{}", e))}
+   *
+   * @param listener the listener
+   * @return this builder
+   */
   public ModelwireClientBuilder onEvent(Consumer<ModelwireEvent> listener) {
     this.onEvent = listener;
     return this;
@@ -210,19 +289,34 @@ public final class ModelwireClientBuilder {
     return this;
   }
 
-  /** Custom transport (tests, proxies). {@code .transport(fake)} */
+  /**
+   * Custom transport (tests, proxies). {@code .transport(fake)}
+   *
+   * @param t the transport
+   * @return this builder
+   */
   public ModelwireClientBuilder transport(Transport t) {
     this.transport = t;
     return this;
   }
 
-  /** Custom clock/timer (virtual time in tests). {@code .scheduler(virtualClock)} */
+  /**
+   * Custom clock/timer (virtual time in tests). {@code .scheduler(virtualClock)}
+   *
+   * @param s the scheduler
+   * @return this builder
+   */
   public ModelwireClientBuilder scheduler(Scheduler s) {
     this.scheduler = s;
     return this;
   }
 
-  /** Jitter source in [0,1) (tests). {@code .random(() -> 0.5)} */
+  /**
+   * Jitter source in [0,1) (tests). {@code .random(() -> 0.5)}
+   *
+   * @param r the jitter source
+   * @return this builder
+   */
   public ModelwireClientBuilder random(DoubleSupplier r) {
     this.random = r;
     return this;

@@ -32,7 +32,11 @@ public record RetryOptions(
     double budgetRetryCost,
     double budgetSuccessRefill) {
 
-  /** The contract's defaults. {@code RetryOptions.defaults()} */
+  /**
+   * The contract's defaults. {@code RetryOptions.defaults()}
+   *
+   * @return the default retry options
+   */
   public static RetryOptions defaults() {
     DefaultPolicy p = DefaultPolicy.get();
     return new RetryOptions(p.maxRetries(), Set.copyOf(p.retryOnStatus()),
@@ -41,28 +45,54 @@ public record RetryOptions(
         p.budgetSuccessRefill());
   }
 
-  /** Copy with another retry count. {@code .withMaxRetries(5)} */
+  /**
+   * Copy with another retry count. {@code .withMaxRetries(5)}
+   *
+   * @param n retries after the first attempt (at least 0)
+   * @return the copy
+   */
   public RetryOptions withMaxRetries(int n) {
     return new RetryOptions(n, retryOnStatus, backoffInitialMs,
         backoffMultiplier, backoffMaxMs, fullJitter, retryAfterCapMs, budgetEnabled, budgetMaxTokens,
         budgetRetryCost, budgetSuccessRefill);
   }
 
-  /** Copy with another backoff. {@code .withBackoff(50, 2, 1000, false)} */
+  /**
+   * Copy with another backoff. {@code .withBackoff(50, 2, 1000, false)}
+   *
+   * @param initialMs first delay
+   * @param multiplier growth
+   * @param maxMs cap
+   * @param jitter true: uniform in [0, delay]; false: exactly delay
+   * @return the copy
+   */
   public RetryOptions withBackoff(long initialMs, double multiplier, long maxMs, boolean jitter) {
     return new RetryOptions(maxRetries, retryOnStatus, initialMs,
         multiplier, maxMs, jitter, retryAfterCapMs, budgetEnabled, budgetMaxTokens, budgetRetryCost,
         budgetSuccessRefill);
   }
 
-  /** Copy with another Retry-After cap. {@code .withRetryAfterCapMs(5000)} */
+  /**
+   * Copy with another Retry-After cap. {@code .withRetryAfterCapMs(5000)}
+   *
+   * @param capMs longest Retry-After honoured
+   * @return the copy
+   */
   public RetryOptions withRetryAfterCapMs(long capMs) {
     return new RetryOptions(maxRetries, retryOnStatus,
         backoffInitialMs, backoffMultiplier, backoffMaxMs, fullJitter, capMs, budgetEnabled,
         budgetMaxTokens, budgetRetryCost, budgetSuccessRefill);
   }
 
-  /** Copy with another budget ({@code enabled=false} disables it). {@code .withBudget(true, 10, 1, 0.1)} */
+  /**
+   * Copy with another budget ({@code enabled=false} disables it). {@code .withBudget(true, 10, 1, 0.1)}
+   *
+   * @param enabled false disables the budget
+   * @param maxTokens budget size
+   * @param retryCost cost of one retry
+   * @param successRefill refill per successful attempt
+   * @return the copy
+   */
   public RetryOptions withBudget(boolean enabled, double maxTokens, double retryCost, double successRefill) {
     return new RetryOptions(maxRetries, retryOnStatus,
         backoffInitialMs, backoffMultiplier, backoffMaxMs, fullJitter, retryAfterCapMs, enabled, maxTokens,

@@ -11,6 +11,7 @@ package io.modelwire.client;
  */
 public final class WebhookVerificationException extends RuntimeException {
   private static final long serialVersionUID = 1L;
+  /** The machine reason. */
   private final String reason;
 
   /**
@@ -26,7 +27,11 @@ public final class WebhookVerificationException extends RuntimeException {
     this.reason = reason;
   }
 
-  /** The machine reason. {@code e.reason()} */
+  /**
+   * The machine reason. {@code e.reason()}
+   *
+   * @return the reason
+   */
   public String reason() {
     return reason;
   }

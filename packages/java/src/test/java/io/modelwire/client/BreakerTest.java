@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-/** The resilience4j breaker configured to "5 consecutive failures", on virtual time. */
+/** The consecutive-failures breaker (5 failures open it), on virtual time. */
 class BreakerTest {
   static final Map<String, Object> DATA = Map.of("amount", 1);
 

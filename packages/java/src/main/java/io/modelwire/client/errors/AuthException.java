@@ -19,8 +19,11 @@ package io.modelwire.client.errors;
 public class AuthException extends ModelwireException {
   private static final long serialVersionUID = 1L;
 
+  /** The identity provider's HTTP status, or null. */
   private final Integer idpStatus;
+  /** The OAuth {@code error}, or null. */
   private final String oauthError;
+  /** The OAuth {@code error_description}, or null. */
   private final String oauthErrorDescription;
 
   /**

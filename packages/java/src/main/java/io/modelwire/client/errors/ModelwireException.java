@@ -21,12 +21,19 @@ import java.util.List;
 public class ModelwireException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** The stable code. */
   private final String code;
+  /** The HTTP status, or null. */
   private final Integer httpStatus;
+  /** The logical call's request id. */
   private final String requestId;
+  /** The logical call's trace id. */
   private final String traceId;
+  /** Field errors (422). */
   private final List<FieldError> errors;
+  /** The server's Retry-After in milliseconds, or null. */
   private volatile Long retryAfterMs;
+  /** HTTP attempts made. */
   private volatile int attempts;
 
   /**
@@ -47,37 +54,65 @@ public class ModelwireException extends RuntimeException {
     this.attempts = info.attempts();
   }
 
-  /** Stable machine-readable code, e.g. {@code "RATE_LIMITED"}; see docs/semantics.md. */
+  /**
+   * Stable machine-readable code, e.g. {@code "RATE_LIMITED"}; see docs/semantics.md.
+   *
+   * @return the code
+   */
   public String code() {
     return code;
   }
 
-  /** HTTP status of the response that caused this error, or {@code null} when there was none. */
+  /**
+   * HTTP status of the response that caused this error, or {@code null} when there was none.
+   *
+   * @return the status, or null
+   */
   public Integer httpStatus() {
     return httpStatus;
   }
 
-  /** The {@code request_id} of the logical call (identical on retries and fallback). */
+  /**
+   * The {@code request_id} of the logical call (identical on retries and fallback).
+   *
+   * @return the request id
+   */
   public String requestId() {
     return requestId;
   }
 
-  /** The W3C trace id (32 hex) of the logical call. */
+  /**
+   * The W3C trace id (32 hex) of the logical call.
+   *
+   * @return the trace id
+   */
   public String traceId() {
     return traceId;
   }
 
-  /** Field errors from a 422 response ({@code [{field, message}]}); empty otherwise. */
+  /**
+   * Field errors from a 422 response ({@code [{field, message}]}); empty otherwise.
+   *
+   * @return the field errors
+   */
   public List<FieldError> errors() {
     return errors;
   }
 
-  /** The server's {@code Retry-After} in milliseconds when it sent one, else {@code null}. */
+  /**
+   * The server's {@code Retry-After} in milliseconds when it sent one, else {@code null}.
+   *
+   * @return the wait in milliseconds, or null
+   */
   public Long retryAfterMs() {
     return retryAfterMs;
   }
 
-  /** How many HTTP attempts the call made before failing (0 when it failed before sending). */
+  /**
+   * How many HTTP attempts the call made before failing (0 when it failed before sending).
+   *
+   * @return the attempt count
+   */
   public int attempts() {
     return attempts;
   }

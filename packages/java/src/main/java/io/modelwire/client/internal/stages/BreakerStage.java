@@ -1,17 +1,16 @@
 package io.modelwire.client.internal.stages;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.modelwire.client.errors.CircuitOpenException;
 import io.modelwire.client.errors.ErrorInfo;
 import io.modelwire.client.internal.Breakers;
+import io.modelwire.client.internal.ConsecutiveBreaker;
 import io.modelwire.client.internal.ErrorMapper;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Fails fast with {@code CircuitOpenException} while the breaker of (model, pinned version) is open,
  * and feeds every attempt's outcome to it: success, failure ({@link Failures#isBreakerFailure}) or
- * ignored (the permission is released; resilience4j neither counts it nor resets the window). The
+ * ignored (the permission is released; it neither counts nor resets the streak). The
  * breaker emits its transitions itself ({@link Breakers}): half-open while admitting the trial,
  * before its {@code request}; open/close after the response that changed the state. The attempt
  * below always settles (the send stage bounds it), so a half-open trial's permission is always
@@ -34,7 +33,7 @@ public final class BreakerStage implements Stage {
   @Override
   public CompletableFuture<Answer> proceed(Call call, Chain next) {
     if (call.model() == null) return next.proceed(call);
-    CircuitBreaker cb = breakers.get(call.model(), call.version());
+    ConsecutiveBreaker cb = breakers.get(call.model(), call.version());
     if (!cb.tryAcquirePermission()) {
       return CompletableFuture.failedFuture(new CircuitOpenException(ErrorInfo.of("CIRCUIT_OPEN",
           "the breaker of " + call.model() + (call.version() != null ? "@" + call.version() : "")
@@ -42,14 +41,13 @@ public final class BreakerStage implements Stage {
           .ids(call.requestId(), call.traceId())));
     }
     io.modelwire.client.internal.fleet.BreakerHints hints = breakers.hints();
-    if (hints != null && cb.getState() == CircuitBreaker.State.CLOSED) {
+    if (hints != null && cb.isClosed()) {
       // fleet mode: a closed breaker refreshes the fleet's view in the background; this call, already
       // admitted, never waits for it
       String model = call.model();
       String version = call.version();
       hints.check(model, version, () -> breakers.trip(model, version));
     }
-    long startNs = System.nanoTime();
     CompletableFuture<Answer> attempt;
     try {
       attempt = next.proceed(call);
@@ -58,13 +56,12 @@ public final class BreakerStage implements Stage {
     }
     // every exit of the attempt (answer, error, timeout, abort, cancellation) settles the permission
     return attempt.whenComplete((answer, err) -> {
-      long elapsedNs = System.nanoTime() - startNs;
       if (err == null) {
-        cb.onSuccess(elapsedNs, TimeUnit.NANOSECONDS);
+        cb.onSuccess();
         return;
       }
       Throwable e = ErrorMapper.unwrap(err);
-      if (Failures.isBreakerFailure(e)) cb.onError(elapsedNs, TimeUnit.NANOSECONDS, e);
+      if (Failures.isBreakerFailure(e)) cb.onError();
       else cb.releasePermission();
     });
   }
