@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pnpm() { npx -y pnpm@12.4.2 "$@"; }
-step() { printf '\n=== %s ===\n' "$*"; }
+step() { printf '\n=== %s [%ss] ===\n' "$*" "$SECONDS"; }
 
 step "node $(node --version)"
 # A real Keycloak for the auth suites (test/keycloak/SUITE.md) boots in the background (30-90 s)

@@ -237,7 +237,10 @@ echo "test-python-package: API reference (pdoc) into docs/api/python"
 rm -rf "$API_OUT"
 # The package's public API is modelwire's __all__. modelwire.cache_key is listed by pdoc as a
 # submodule only because the function cache_key shares its module's name: left out (internals).
-if ! "$PY" -W error -m pdoc --docformat restructuredtext modelwire '!modelwire.cache_key' \
+# pdoc hides (and warns about) a default value equal to an environment variable; under pnpm,
+# npm_package_name=modelwire equals Fleet.prefix's default. The npm_* variables say nothing about the API.
+mapfile -t NPM_VARS < <(env | sed -n 's/^\(npm_[A-Za-z0-9_]*\)=.*/-u\n\1/p')
+if ! env "${NPM_VARS[@]}" "$PY" -W error -m pdoc --docformat restructuredtext modelwire '!modelwire.cache_key' \
   -o "$API_OUT" >"$WORK/pdoc.log" 2>&1; then
   cat "$WORK/pdoc.log" >&2
   echo "test-python-package: pdoc failed (warnings are errors)" >&2
