@@ -100,6 +100,6 @@ step "fleet mode across languages: TS, Python and Java processes on one real Red
 step "fleet demo: TS, Python and Java worker processes, with and without fleet mode, and a 503 storm"
 (cd examples/fleet && node run.mjs --quick)
 step "install test: npm tarballs, wheel and jar into fresh projects; the README quick starts against the mock gateway"
-bash scripts/test-install.sh
+MODELWIRE_JAVA_BUILT=1 bash scripts/test-install.sh
 await_lane keycloak
 step "all tests passed"

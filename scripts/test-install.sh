@@ -95,12 +95,20 @@ quiet "$BUILD_PY" -m build --wheel --outdir "$WORK/artefacts" "$SRC/packages/pyt
 WHEEL="$(ls "$WORK"/artefacts/modelwire-*.whl)"
 done_step
 
-step "Java jar (mvn install from a copy of packages/java into the local Maven repository)"
-tar -C "$ROOT/packages" --exclude=java/target -cf - java | tar -C "$SRC/packages" -xf -
-# Only the jar is needed here: javadoc/sources jars and signing are checked by the Java build itself.
-mvn_warm -f "$SRC/packages/java/pom.xml" -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true -Dgpg.skip=true \
-  -Dcontract="$SRC/openapi/modelwire.yaml" install
-JAVA_VERSION="$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' "$SRC/packages/java/pom.xml" | head -1)"
+JAVA_VERSION="$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' "$ROOT/packages/java/pom.xml" | head -1)"
+BUILT_JAR="$ROOT/packages/java/target/modelwire-client-$JAVA_VERSION.jar"
+if [ "${MODELWIRE_JAVA_BUILT:-}" = 1 ] && [ -f "$BUILT_JAR" ]; then
+  # The test command has just built and verified the artefact (scripts/test-java-package.sh): install
+  # that jar with its pom, as published, instead of building it again.
+  step "Java jar (the one the Java build made: mvn install:install-file into the local Maven repository)"
+  mvn_warm org.apache.maven.plugins:maven-install-plugin:3.1.3:install-file -Dfile="$BUILT_JAR" -DpomFile="$ROOT/packages/java/pom.xml"
+else
+  step "Java jar (mvn install from a copy of packages/java into the local Maven repository)"
+  tar -C "$ROOT/packages" --exclude=java/target -cf - java | tar -C "$SRC/packages" -xf -
+  # Only the jar is needed here: javadoc/sources jars and signing are checked by the Java build itself.
+  mvn_warm -f "$SRC/packages/java/pom.xml" -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true -Dgpg.skip=true \
+    -Dcontract="$SRC/openapi/modelwire.yaml" install
+fi
 done_step
 
 # ---- 2. the fresh npm project and the mock gateway ---------------------------------------------------
