@@ -153,7 +153,7 @@ describe('breaker hints with a quorum (quorum 2)', () => {
         await Promise.all(f.pods.filter((p) => p !== late).map(openOwnBreaker));
         // The late pod's calls go through while it reads the reports in the background (at most once a second).
         const seen = [];
-        for (let i = 0; i < 20; i++) {
+        for (let i = 0; i < 40; i++) {
           const r = await late.send({ op: 'predict', input: newInput() });
           seen.push(r);
           if (r.code === 'CIRCUIT_OPEN') break;
