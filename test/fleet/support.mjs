@@ -128,17 +128,19 @@ export function languagesReady() {
 const commands = {
   ts: () => [process.execPath, [join(here, 'pods/pod.mjs')]],
   py: () => [join(root, 'packages/python/.venv/bin/python'), [join(here, 'pods/pod.py')]],
+  'py-async': () => commands.py(),
   java: () => ['java', ['-Xss1m', '-XX:TieredStopAtLevel=1', '-cp', javaClasspath(), 'FleetPod']],
 };
 
 /**
- * One pod process. `send(command)` resolves to its reply (`{ ok, cached, attempts, result, ms, code, events }`).
+ * One pod process (`ts`, `py` = Client, `py-async` = AsyncClient, `java`). `send(command)` resolves to its reply (`{ ok, cached, attempts, result, ms, code, events }`).
  *
  * @example const py = await startPod('py', { base_url, redis, prefix, instance_id: 'py' }); await py.send({ op: 'predict', input });
  */
 export async function startPod(language, config) {
   const [exe, args] = commands[language]();
-  const child = spawn(exe, [...args, JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const settings = language === 'py-async' ? { ...config, async: true } : config;
+  const child = spawn(exe, [...args, JSON.stringify(settings)], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (c) => (stderr += c));
   const lines = createInterface({ input: child.stdout });

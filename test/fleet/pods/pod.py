@@ -1,25 +1,52 @@
-"""The Python pod of the cross-language fleet suite (test/fleet/README.md): one modelwire.Client in
-fleet mode on redis-py, driven by JSON lines on stdin, answering JSON lines on stdout. The
-TypeScript and Java pods speak the same protocol."""
+"""The Python pod of the cross-language fleet suite (test/fleet/README.md): one modelwire.Client
+(or, with ``"async": true``, one AsyncClient on redis.asyncio, on an event loop of its own thread)
+in fleet mode, driven by JSON lines on stdin, answering JSON lines on stdout. The TypeScript and
+Java pods speak the same protocol."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 import threading
 import time
-from typing import Any
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 import redis
+import redis.asyncio
 from redis.cluster import ClusterNode, RedisCluster
 
-from modelwire import Client, Event, Fleet, ModelwireError, RetryOptions, plain_copy
+from modelwire import AsyncClient, Client, Event, Fleet, ModelwireError, RetryOptions, plain_copy
 
+T = TypeVar("T")
 config = json.loads(sys.argv[1])
-if config.get("cluster"):
+asynchronous = bool(config.get("async"))
+loop = asyncio.new_event_loop()
+if asynchronous:
+    # The client's background work (entry writes, breaker-hint reads) runs between commands too.
+    threading.Thread(target=loop.run_forever, daemon=True).start()
+
+
+def on_loop(coroutine: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run_coroutine_threadsafe(coroutine, loop).result()
+
+
+async def async_store() -> Any:
+    if config.get("cluster"):
+        hosts = [url.removeprefix("redis://").split(":") for url in config["cluster"]]
+        nodes = [redis.asyncio.cluster.ClusterNode(host, int(port)) for host, port in hosts]
+        return redis.asyncio.RedisCluster(startup_nodes=nodes)
+    return redis.asyncio.Redis.from_url(config["redis"])
+
+
+store: Any
+if asynchronous:
+    store = on_loop(async_store())
+elif config.get("cluster"):
     hosts = [url.removeprefix("redis://").split(":") for url in config["cluster"]]
     nodes = [ClusterNode(host, int(port)) for host, port in hosts]  # type: ignore[no-untyped-call]
-    store: Any = RedisCluster(startup_nodes=nodes)
+    store = RedisCluster(startup_nodes=nodes)
 else:
     store = redis.Redis.from_url(config["redis"])
 
@@ -55,23 +82,30 @@ fleet_options: dict[str, Any] = {
 }
 if config.get("hmac_key"):
     fleet_options["hmac_key"] = config["hmac_key"]
-client = Client(
-    config["base_url"],
-    retry=RetryOptions(max_retries=0),
-    fleet=Fleet(**fleet_options),
-    on_event=record,
-)
+options: dict[str, Any] = {
+    "retry": RetryOptions(max_retries=0),
+    "fleet": Fleet(**fleet_options),
+    "on_event": record,
+}
+
+
+async def async_client() -> AsyncClient:
+    return AsyncClient(config["base_url"], **options)
+
+
+client: Any = on_loop(async_client()) if asynchronous else Client(config["base_url"], **options)
 
 
 def run(command: dict[str, Any]) -> dict[str, Any]:
     if command["op"] == "predict":
         started = time.perf_counter()
         try:
-            p = client.predict(
+            call = client.predict(
                 command.get("model", "fraud-score"),
                 command["input"],
                 deadline_ms=command.get("deadline_ms", 5000),
             )
+            p = on_loop(call) if asynchronous else call
             return {
                 "ok": True,
                 "cached": p.cached,
@@ -84,8 +118,12 @@ def run(command: dict[str, Any]) -> dict[str, Any]:
     if command["op"] == "events":
         return {}
     if command["op"] == "close":
-        client.close()
-        store.close()
+        if asynchronous:
+            on_loop(client.aclose())
+            on_loop(store.aclose())
+        else:
+            client.close()
+            store.close()
         return {"closed": True}
     return {"ok": False, "code": f"unknown op {command['op']}"}
 
