@@ -31,6 +31,11 @@ export class FleetCache {
   private pausedUntil = 0;
   private unavailable = false;
 
+  /** The bound of one Redis operation: a waiter keeps at least a poll and two of them in reserve. */
+  get opTimeoutMs(): number {
+    return this.policy.opTimeoutMs;
+  }
+
   constructor(
     private readonly redis: RedisCommands,
     private readonly policy: FleetPolicy,

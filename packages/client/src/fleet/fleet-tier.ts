@@ -46,17 +46,20 @@ export class FleetTier {
    * Fleet coalescing (docs/semantics.md): the first instance to take the key's lock calls upstream; the
    * others wait for its entry and call upstream themselves when the lock goes away without one or when
    * less than their reserve is left: one attempt's timeout, or half the time they had when they started
-   * waiting if that is less (a deadline shorter than the attempt timeout still waits) — never worse than no
-   * coalescing.
+   * waiting if that is less (a deadline shorter than the attempt timeout still waits), but never less than
+   * one poll and its two Redis operations (one more round must not eat the rest of the deadline).
    */
   async coalesce(key: string, ctx: CallContext, upstream: (ctx: CallContext) => Promise<Answer>, waitUntil: number): Promise<Answer> {
     const lockMs = Math.min(ctx.deadlineAt - this.clock.now(), ctx.timeoutMs);
     const locked = lockMs > 0 ? await this.fleet.tryLock(key, lockMs) : undefined;
     if (locked !== false) return this.lead(key, ctx, upstream, locked === true);
-    const reserveMs = Math.min(ctx.timeoutMs, (waitUntil - this.clock.now()) / 2);
+    const reserveMs = Math.max(
+      Math.min(ctx.timeoutMs, (waitUntil - this.clock.now()) / 2),
+      POLL_MS + 2 * this.fleet.opTimeoutMs,
+    );
     for (;;) {
       // Too little time left to keep waiting: call upstream with what remains.
-      if (waitUntil - this.clock.now() < reserveMs) return this.lead(key, ctx, upstream, false);
+      if (waitUntil - this.clock.now() <= reserveMs) return this.lead(key, ctx, upstream, false);
       await this.clock.sleep(POLL_MS, ctx.signal);
       const found = await this.joined(key, ctx);
       if (found) return found;

@@ -80,8 +80,8 @@ def coalesce(ctx: CallContext, target: Target, key: str, next: Step) -> Flow:  #
     timeout)>``; the holder calls upstream and writes the entry, then releases the lock; a
     waiter polls every 10 ms for the entry, looks once more when the lock goes, and calls
     upstream itself when the lock goes without an entry or less than its reserve is left (one
-    per-attempt timeout, or half the time it had when it started waiting if that is less) —
-    never worse than no coalescing. Redis trouble: call upstream."""
+    per-attempt timeout, or half the time it had when it started waiting if that is less, but
+    never less than one poll and its two Redis operations). Redis trouble: call upstream."""
     runtime = ctx.runtime
     fleet = runtime.fleet
     clock = runtime.clock
@@ -95,10 +95,14 @@ def coalesce(ctx: CallContext, target: Target, key: str, next: Step) -> Flow:  #
     if locked is not None:  # True: ours; UNAVAILABLE: Redis cannot say, everyone calls
         return (yield from _lead(ctx, target, key, next, holds_lock=locked is True))
     # A deadline shorter than the attempt timeout still waits, for half of what it has.
-    reserve_s = min(ctx.timeout_s, (ctx.deadline - clock.monotonic()) / 2)
+    reserve_s = max(
+        min(ctx.timeout_s, (ctx.deadline - clock.monotonic()) / 2),
+        # one more round (a poll, a lookup, a lock check) must not eat the rest of the deadline
+        POLL_S + 2 * fleet.op_timeout_s,
+    )
     while True:
         # Too little time left to keep waiting: call upstream with what remains.
-        if ctx.deadline - clock.monotonic() < reserve_s:
+        if ctx.deadline - clock.monotonic() <= reserve_s:
             return (yield from _lead(ctx, target, key, next, holds_lock=False))
         yield Sleep(POLL_S)
         found = yield from _joined(ctx, target, key)

@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
  * the entry, then releases the lock; the others poll every 10 ms for the entry, look once more when
  * the lock goes, and call upstream themselves when the lock goes without an entry or less than their
  * reserve is left (one per-attempt timeout, or half the time they had when they started waiting if that
- * is less) — never worse than no coalescing. Redis trouble:
+ * is less, but never less than one poll and its two Redis operations). Redis trouble:
  * everyone calls upstream. All waits are timers (no thread blocks), so predict and predictAsync share it.
  *
  * <pre>{@code new FleetCoalesce(tier, scheduler, joined).flight(call, key, next) }</pre>
@@ -52,15 +52,17 @@ public final class FleetCoalesce {
     return tier.run(() -> tier.ops().setNxPx(lockKey, tier.instanceId(), lockMs)).thenCompose(locked -> {
       if (locked == null) return lead(call, key, next, false); // Redis cannot say: everyone calls
       if (locked) return lead(call, key, next, true);
-      // a deadline shorter than the attempt timeout still waits, for half of what it has
-      long reserveMs = Math.min(call.timeoutMs(), (call.deadlineAt() - scheduler.nowMillis()) / 2);
+      // a deadline shorter than the attempt timeout still waits, for half of what it has; one more round
+      // (a poll, a lookup, a lock check) must never eat the rest of the deadline
+      long reserveMs = Math.max(Math.min(call.timeoutMs(), (call.deadlineAt() - scheduler.nowMillis()) / 2),
+          POLL_MS + 2 * tier.opTimeoutMs());
       return await(call, key, next, reserveMs);
     });
   }
 
   private CompletableFuture<Answer> await(Call call, String key, Stage.Chain next, long reserveMs) {
     // too little time left to keep waiting: call upstream with what remains
-    if (call.deadlineAt() - scheduler.nowMillis() < reserveMs) return lead(call, key, next, false);
+    if (call.deadlineAt() - scheduler.nowMillis() <= reserveMs) return lead(call, key, next, false);
     return scheduler.delay(POLL_MS).thenCompose(v -> look(call, key)).thenCompose(found -> {
       if (found != null) return CompletableFuture.completedFuture(found);
       return tier.run(() -> tier.ops().get(tier.lockKey(key))).thenCompose(holder -> {

@@ -77,6 +77,11 @@ public final class FleetTier {
     this.hmacKey = fleet.hmacKey();
   }
 
+  /** The bound of one Redis operation. @return milliseconds */
+  public long opTimeoutMs() {
+    return opTimeoutMs;
+  }
+
   /** {@code <prefix>:lock:<key>}. @param key cache key @return the Redis key */
   public String lockKey(String key) {
     return fleet.prefix() + ":lock:" + key;
