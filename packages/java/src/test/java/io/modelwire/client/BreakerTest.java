@@ -94,6 +94,24 @@ class BreakerTest {
   }
 
   @Test
+  void anErrorThrownDuringTheTrialFreesItsSlot() {
+    VirtualScheduler s = new VirtualScheduler(true);
+    FakeTransport t = new FakeTransport();
+    for (int i = 0; i < 5; i++) t.then(500, "{}");
+    t.then(req -> {
+      throw new AssertionError("a transport that throws an Error, not an exception");
+    });
+    t.ok("{}");
+    ModelwireClient c = client(t, s, new ArrayList<>());
+    for (int i = 0; i < 5; i++) fail(c, ServerException.class);
+    s.advance(30_000);
+    assertThrows(RuntimeException.class, () -> c.predict("fraud-score", DATA));
+    // the trial's slot was released: the next call is the trial, and its success closes the breaker
+    assertEquals(1, c.predict("fraud-score", DATA).attempts());
+    assertEquals(BreakerState.CLOSED, c.breakerState("fraud-score"));
+  }
+
+  @Test
   void aTrialFailureReopensAndAnIgnoredTrialStaysHalfOpen() {
     VirtualScheduler s = new VirtualScheduler(true);
     FakeTransport t = new FakeTransport();

@@ -40,18 +40,21 @@ public final class BreakerStage implements Stage {
               + " is open; calls fail fast until the reset timeout passes (configure a fallback)")
           .ids(call.requestId(), call.traceId())));
     }
-    io.modelwire.client.internal.fleet.BreakerHints hints = breakers.hints();
-    if (hints != null && cb.isClosed()) {
-      // fleet mode: a closed breaker refreshes the fleet's view in the background; this call, already
-      // admitted, never waits for it
-      String model = call.model();
-      String version = call.version();
-      hints.check(model, version, () -> breakers.trip(model, version));
-    }
     CompletableFuture<Answer> attempt;
+    // Whatever is thrown once the permission is held (an Error too: a missing optional class, an
+    // assertion) becomes the attempt's failure, so the permission is always settled below — a
+    // half-open trial slot never stays taken.
     try {
+      io.modelwire.client.internal.fleet.BreakerHints hints = breakers.hints();
+      if (hints != null && cb.isClosed()) {
+        // fleet mode: a closed breaker refreshes the fleet's view in the background; this call, already
+        // admitted, never waits for it
+        String model = call.model();
+        String version = call.version();
+        hints.check(model, version, () -> breakers.trip(model, version));
+      }
       attempt = next.proceed(call);
-    } catch (RuntimeException | StackOverflowError e) {
+    } catch (Throwable e) {
       attempt = CompletableFuture.failedFuture(e);
     }
     // every exit of the attempt (answer, error, timeout, abort, cancellation) settles the permission
