@@ -28,12 +28,25 @@ stop_keycloak() {
   exit "$status"
 }
 trap stop_keycloak EXIT
-# Fleet mode's tests run against a real redis-server (Debian package), started per suite on a free port.
-if ! command -v redis-server >/dev/null 2>&1; then
-  step "installing redis-server (Debian) for the fleet-mode tests"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
-  # The package's own service is not needed: tests start their own servers on free ports.
-  (service redis-server stop || true) >/dev/null 2>&1
+# The Debian packages the suites need, installed once, up front: the lanes below run at the same time and
+# two apt-get runs at once fail on the dpkg lock. redis-server: fleet mode's tests (each suite starts its
+# own on a free port); chromium: the browser test; gnupg, unzip: the Java bundle check; maven: the Java
+# SDK; curl: the install test; procps: pgrep, to stop the lanes' process trees on a failure.
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v gpg >/dev/null 2>&1 || missing+=(gnupg)
+command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+command -v mvn >/dev/null 2>&1 || missing+=(maven)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v pgrep >/dev/null 2>&1 || missing+=(procps)
+if [ "${#missing[@]}" -gt 0 ]; then
+  step "installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  # redis-server's own service is not needed: tests start their own servers on free ports.
+  ($SUDO service redis-server stop || true) >/dev/null 2>&1
 fi
 step "contract: OpenAPI lint (redocly)"
 redocly lint --format=summary openapi/modelwire.yaml
@@ -51,7 +64,8 @@ LANES="$(mktemp -d)"
 lane() { # lane NAME COMMAND...: runs in the background, output to $LANES/NAME.log
   local name="$1"; shift
   # The inner subshell keeps `set -e` (the lane stops at its first failure); the outer one records its status.
-  ( set +e; ( set -e; "$@" ) >"$LANES/$name.log" 2>&1; echo $? >"$LANES/$name.rc" ) &
+  # The status file appears complete (written aside, then renamed): await_lane never reads it half-written.
+  ( set +e; ( set -e; "$@" ) >"$LANES/$name.log" 2>&1; echo $? >"$LANES/$name.rc.tmp"; mv "$LANES/$name.rc.tmp" "$LANES/$name.rc" ) &
 }
 await_lane() { # await_lane NAME: waits, prints its output, fails the test command if it failed
   while [ ! -f "$LANES/$1.rc" ]; do sleep 1; done
@@ -86,6 +100,12 @@ bash scripts/test-schemathesis.sh
 await_lane python
 await_lane java
 
+# The fleet suite and demo measure timing-sensitive things (coalescing, quorums): they run before the
+# Keycloak suites start; the install test runs beside those.
+step "fleet mode across languages: TS, Python (sync and asyncio) and Java processes on one real Redis (single node and cluster)"
+(cd test/fleet && pnpm cross-language)
+step "fleet demo: TS, Python and Java worker processes, with and without fleet mode, and a 503 storm"
+(cd examples/fleet && node run.mjs --quick)
 step "auth against a real Keycloak: the TS, Python, Java and mock-gateway suites (in the background)"
 for _ in $(seq 1 600); do
   if [ -s "$KC_OUT" ] || ! kill -0 "$KC_PID" 2>/dev/null; then break; fi
@@ -93,12 +113,9 @@ for _ in $(seq 1 600); do
 done
 cat "$KC_ERR"
 if [ ! -s "$KC_OUT" ]; then echo "test-all: Keycloak did not start (see above); the auth suites cannot run" >&2; exit 1; fi
-export MODELWIRE_KEYCLOAK="$(head -1 "$KC_OUT")"
+MODELWIRE_KEYCLOAK="$(head -1 "$KC_OUT")"
+export MODELWIRE_KEYCLOAK
 lane keycloak bash scripts/test-keycloak.sh
-step "fleet mode across languages: TS, Python and Java processes on one real Redis (single node and cluster)"
-(cd test/fleet && pnpm cross-language)
-step "fleet demo: TS, Python and Java worker processes, with and without fleet mode, and a 503 storm"
-(cd examples/fleet && node run.mjs --quick)
 step "install test: npm tarballs, wheel and jar into fresh projects; the README quick starts against the mock gateway"
 MODELWIRE_JAVA_BUILT=1 bash scripts/test-install.sh
 await_lane keycloak

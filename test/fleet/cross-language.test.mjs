@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startMockServer } from '@modelwire/mock-server';
 import { createClient as createRedis } from 'redis';
-import { admin, languagesReady, startPod, startRedis, startRedisCluster } from './support.mjs';
+import { admin, killPods, languagesReady, startPod, startRedis, startRedisCluster } from './support.mjs';
 
 // Python twice: Client and AsyncClient (redis.asyncio) are separate code paths over one fleet tier.
 const LANGUAGES = ['ts', 'py', 'py-async', 'java'];
@@ -69,20 +69,39 @@ async function newKey(store, prefix, earlier) {
   assert.fail(`no new entry under ${prefix}:cache:*`);
 }
 
-/** Waits (up to 2 s) until `key` no longer holds `value`. */
+/** Waits (up to 5 s) until `key` no longer holds `value`. */
 async function changed(store, key, value) {
-  for (let i = 0; i < 200 && (await store.get(key)) === value; i++) await sleep(10);
+  for (let i = 0; i < 500; i++) {
+    if ((await store.get(key)) !== value) return;
+    await sleep(10);
+  }
+  assert.fail(`${key} still holds the planted entry: the reader did not write its own answer`);
 }
+
+/** The pods publish their breaker reports without delaying their callers: wait until `ids` are all in Redis. */
+async function reported(prefix, ids) {
+  for (let i = 0; i < 500; i++) {
+    const open = await nodes[0].zRange(`${prefix}:breaker:fraud-score:-`, 0, -1);
+    if (ids.every((id) => open.includes(id))) return;
+    await sleep(10);
+  }
+  assert.fail(`breaker reports of ${ids.join(', ')} never reached Redis`);
+}
+const instance = (f, pod) => `${pod.language}-${f.prefix}`;
 
 before(async () => {
   const missing = languagesReady();
   assert.deepEqual(missing, [], 'the fleet suite runs after the Python and Java builds');
-  [redis, cluster, mock] = await Promise.all([startRedis(), startRedisCluster(), startMockServer({ port: 0 })]);
+  const started = await Promise.allSettled([startRedis(), startRedisCluster(), startMockServer({ port: 0 })]);
+  [redis, cluster, mock] = started.map((s) => (s.status === 'fulfilled' ? s.value : undefined));
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) throw failed.reason; // after() stops what did start
   gateway = admin(mock);
   nodes = await Promise.all([redis.url, ...cluster.urls].map((url) => createRedis({ url }).connect()));
 });
 
 after(async () => {
+  killPods();
   await Promise.all(nodes.map((n) => n.close()));
   await Promise.all([redis?.stop(), cluster?.stop(), mock?.close()]);
 });
@@ -156,6 +175,10 @@ describe('breaker hints with a quorum (quorum 2)', () => {
         // The fourth stays idle (a third opener would itself be opened by the first two's reports).
         const openers = [1, 2].map((k) => f.pods[(at + k) % f.pods.length]);
         await Promise.all(openers.map(openOwnBreaker));
+        await reported(
+          f.prefix,
+          openers.map((p) => instance(f, p)),
+        );
         // The late pod's calls go through while it reads the reports in the background (at most once a second).
         const seen = [];
         for (let i = 0; i < 40; i++) {
@@ -185,14 +208,16 @@ describe('breaker hints with a quorum (quorum 2)', () => {
       await storm();
       const [bad, ...others] = f.pods;
       await openOwnBreaker(bad);
-      for (let round = 0; round < 3; round++) {
+      await reported(f.prefix, [instance(f, bad)]);
+      // Three calls each: the first reads the reports; the second, past the once-a-second refresh, reads them
+      // again; the third sees what that read found. With a quorum of one, the second or third would fail fast.
+      for (const pause of [1100, 300, 0]) {
         for (const pod of others) {
           const r = await pod.send({ op: 'predict', input: newInput() });
           assert.notEqual(r.code, 'CIRCUIT_OPEN', `${pod.language} stays closed: ${JSON.stringify(r)}`);
           assert.ok(!types(r).includes('breaker_open'), `${pod.language}: ${JSON.stringify(r.events)}`);
         }
-        // past the once-a-second read of the reports
-        await sleep(600);
+        await sleep(pause);
       }
     } finally {
       await f.close();

@@ -77,30 +77,35 @@ function stopProcess(child, signal) {
 export async function startRedisCluster() {
   const dir = mkdtempSync(join(tmpdir(), 'modelwire-fleet-cluster-'));
   const nodes = [];
-  for (let i = 0; i < 3; i++) {
-    nodes.push(
-      await startRedis({ args: ['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${i}.conf`), '--dir', dir] }),
-    );
-  }
-  execFileSync(
-    'redis-cli',
-    ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'],
-    {
-      stdio: 'pipe',
-    },
-  );
-  for (let i = 0; i < 200; i++) {
-    const info = execFileSync('redis-cli', ['-p', String(nodes[0].port), 'cluster', 'info'], { encoding: 'utf8' });
-    if (info.includes('cluster_state:ok')) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    urls: nodes.map((n) => n.url),
-    stop: async () => {
-      await Promise.all(nodes.map((n) => n.stop()));
-      rmSync(dir, { recursive: true, force: true });
-    },
+  const stop = async () => {
+    await Promise.all(nodes.map((n) => n.stop()));
+    rmSync(dir, { recursive: true, force: true });
   };
+  try {
+    for (let i = 0; i < 3; i++) {
+      nodes.push(
+        await startRedis({ args: ['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${i}.conf`), '--dir', dir] }),
+      );
+    }
+    execFileSync(
+      'redis-cli',
+      ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'],
+      {
+        stdio: 'pipe',
+        timeout: 30_000,
+      },
+    );
+    for (let i = 0; ; i++) {
+      const info = execFileSync('redis-cli', ['-p', String(nodes[0].port), 'cluster', 'info'], { encoding: 'utf8', timeout: 5000 });
+      if (info.includes('cluster_state:ok')) break;
+      if (i >= 400) throw new Error(`the Redis Cluster never reached cluster_state:ok: ${info}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { urls: nodes.map((n) => n.url), stop };
 }
 
 const javaDir = join(root, 'packages/java/target');
@@ -111,8 +116,9 @@ function javaClasspath() {
   const classes = process.env.MODELWIRE_JAVA_CLASSES ?? join(javaDir, 'classes');
   const base = `${classes}:${deps}`;
   if (!javaPodClasses) {
-    javaPodClasses = mkdtempSync(join(tmpdir(), 'modelwire-fleet-pod-'));
-    execFileSync('javac', ['-d', javaPodClasses, '-cp', base, join(here, 'pods/FleetPod.java')], { stdio: 'inherit' });
+    const out = mkdtempSync(join(tmpdir(), 'modelwire-fleet-pod-'));
+    execFileSync('javac', ['-d', out, '-cp', base, join(here, 'pods/FleetPod.java')], { stdio: 'inherit', timeout: 120_000 });
+    javaPodClasses = out;
   }
   return `${javaPodClasses}:${base}`;
 }
@@ -141,53 +147,85 @@ export async function startPod(language, config) {
   const [exe, args] = commands[language]();
   const settings = language === 'py-async' ? { ...config, async: true } : config;
   const child = spawn(exe, [...args, JSON.stringify(settings)], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (c) => (stderr += c));
-  const lines = createInterface({ input: child.stdout });
-  const waiting = [];
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  lines.on('line', (line) => {
-    const next = waiting.shift();
-    if (next) next.resolve(JSON.parse(line));
+  running.add(child);
+  let output = '';
+  const tail = () => output.slice(-2000);
+  child.stderr.on('data', (c) => {
+    output += c;
   });
-  exited.then((code) => {
-    for (const w of waiting.splice(0)) w.reject(new Error(`${language} pod exited ${code}: ${stderr.slice(-2000)}`));
+  // A pod that died makes its writes fail (EPIPE): the pending answers are rejected by the exit handler.
+  child.stdin.on('error', () => {});
+  /** Answers awaited, by command id (the ready line is id 0). */
+  const pending = new Map();
+  let exitedWith;
+  const exited = new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      running.delete(child);
+      exitedWith = signal ?? code;
+      for (const [, w] of pending) w.reject(new Error(`${language} pod exited ${exitedWith}: ${tail()}`));
+      pending.clear();
+      resolve();
+    }),
+  );
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    let reply;
+    try {
+      reply = JSON.parse(line);
+    } catch {
+      output += `[stdout] ${line}\n`; // not an answer (a library's stray print): kept for the error message
+      return;
+    }
+    const id = reply.ready ? 0 : reply.id;
+    pending.get(id)?.resolve(reply);
   });
-  const nextLine = (ms = 30_000) =>
+  const answer = (id, ms) =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${language} pod: no answer within ${ms} ms: ${stderr.slice(-2000)}`)), ms);
-      waiting.push({
-        resolve: (v) => {
-          clearTimeout(timer);
-          resolve(v);
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      });
+      if (exitedWith !== undefined) return reject(new Error(`${language} pod exited ${exitedWith}: ${tail()}`));
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        reject(new Error(`${language} pod: no answer to command ${id} within ${ms} ms: ${tail()}`));
+      }, ms);
+      const settle = (fn) => (v) => {
+        clearTimeout(timer);
+        pending.delete(id);
+        fn(v);
+      };
+      pending.set(id, { resolve: settle(resolve), reject: settle(reject) });
     });
-  const ready = await nextLine(60_000);
-  if (!ready.ready) throw new Error(`${language} pod did not start: ${JSON.stringify(ready)}`);
+  const kill = async () => {
+    if (exitedWith === undefined) child.kill('SIGKILL');
+    await exited;
+  };
+  try {
+    const ready = await answer(0, 60_000);
+    if (!ready.ready) throw new Error(`${language} pod did not start: ${JSON.stringify(ready)}`);
+  } catch (error) {
+    await kill();
+    throw error;
+  }
   let id = 0;
   return {
     language,
-    send(command) {
-      const answer = nextLine();
-      child.stdin.write(`${JSON.stringify({ id: ++id, ...command })}\n`);
-      return answer;
+    send(command, ms = 30_000) {
+      const n = ++id;
+      const reply = answer(n, ms);
+      if (exitedWith === undefined) child.stdin.write(`${JSON.stringify({ ...command, id: n })}\n`);
+      return reply;
     },
     async close() {
-      if (child.exitCode === null) {
-        const answer = nextLine(10_000).catch(() => undefined);
-        child.stdin.write(`${JSON.stringify({ op: 'close' })}\n`);
-        await answer;
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await exited;
-        clearTimeout(timer);
-      }
+      if (exitedWith !== undefined) return;
+      await this.send({ op: 'close' }, 10_000).catch(() => undefined);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
     },
   };
+}
+
+/** Every pod process still running: a failed test or hook must not leave any behind (they keep the runner alive). */
+const running = new Set();
+export function killPods() {
+  for (const child of running) child.kill('SIGKILL');
 }
 
 /** The mock gateway's admin API: scripts, reset, and the requests it saw. */
