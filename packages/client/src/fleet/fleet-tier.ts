@@ -53,10 +53,7 @@ export class FleetTier {
     const lockMs = Math.min(ctx.deadlineAt - this.clock.now(), ctx.timeoutMs);
     const locked = lockMs > 0 ? await this.fleet.tryLock(key, lockMs) : undefined;
     if (locked !== false) return this.lead(key, ctx, upstream, locked === true);
-    const reserveMs = Math.max(
-      Math.min(ctx.timeoutMs, (waitUntil - this.clock.now()) / 2),
-      POLL_MS + 2 * this.fleet.opTimeoutMs,
-    );
+    const reserveMs = Math.max(Math.min(ctx.timeoutMs, (waitUntil - this.clock.now()) / 2), POLL_MS + 2 * this.fleet.opTimeoutMs);
     for (;;) {
       // Too little time left to keep waiting: call upstream with what remains.
       if (waitUntil - this.clock.now() <= reserveMs) return this.lead(key, ctx, upstream, false);
