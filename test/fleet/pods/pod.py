@@ -36,7 +36,11 @@ async def async_store() -> Any:
     if config.get("cluster"):
         hosts = [url.removeprefix("redis://").split(":") for url in config["cluster"]]
         nodes = [redis.asyncio.cluster.ClusterNode(host, int(port)) for host, port in hosts]
-        return redis.asyncio.RedisCluster(startup_nodes=nodes)
+        cluster = redis.asyncio.RedisCluster(startup_nodes=nodes)
+        # The asyncio cluster client learns the slots on its first command unless told to now: a
+        # first fleet operation would then spend its op timeout on that (a miss, by the rules).
+        await cluster.initialize()
+        return cluster
     return redis.asyncio.Redis.from_url(config["redis"])
 
 

@@ -46,7 +46,9 @@ class Fleet:
     ``op_timeout_ms`` bounds every Redis operation; ``stale_window_ms`` keeps an entry in Redis
     that long past its TTL (stale-if-error); ``hmac_key`` (≥ 16 characters or bytes)
     authenticates entries; ``quorum`` (≥ 2) other instances must report a breaker open before
-    this one opens it; ``instance_id`` names this client (default: a random UUID).
+    this one opens it; ``instance_id`` names this client (default: a random UUID). An asyncio
+    ``RedisCluster`` learns its slots on its first command: ``await cluster.initialize()`` before
+    the first call, or that call's Redis lookup runs into ``op_timeout_ms`` (a miss).
 
     Example: ``Fleet(redis=redis.Redis(host="cache"), prefix="scoring", quorum=3)``
     """
