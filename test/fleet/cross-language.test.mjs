@@ -130,7 +130,12 @@ for (const topology of ['single node', 'cluster']) {
           assert.equal(served.ok, true, JSON.stringify(served));
           assert.equal(served.cached, true, `${reader.language} serves what ${writer.language} stored`);
           assert.equal(served.attempts, 0);
-          assert.ok(has(served, { type: 'cache_hit', tier: 'redis' }), `${reader.language}: ${JSON.stringify(served.events)}`);
+          // From Redis: a hit, or — when its first read ran into the op timeout on a loaded machine while the
+          // writer still held the lock — the writer's entry found as a waiter. Never an upstream call.
+          assert.ok(
+            has(served, { type: 'cache_hit', tier: 'redis' }) || has(served, { type: 'coalesced', tier: 'redis' }),
+            `${reader.language}: ${JSON.stringify(served.events)}`,
+          );
           assert.deepEqual(served.result, stored.result);
         }
       }
